@@ -1,0 +1,65 @@
+# SCO Tracker — `make run` for a local server with seed data, `make test` for the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+EDITOR_USERNAME ?= editor
+PASSWORD_FILE := var/editor-password
+PYTEST_ARGS ?=
+
+.PHONY: install run serve setup test check lint format lock benchmark clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+		echo "Could not create a virtualenv. On Debian/Ubuntu: sudo apt-get install -y python3-venv"; \
+		exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+## install: the virtualenv in .venv with the locked dependencies (app + tests)
+install: $(STAMP)
+
+## setup: migrate, load the seed data, make sure the editor account exists
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seed_data
+	@mkdir -p var
+	@test -s $(PASSWORD_FILE) || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(PASSWORD_FILE)
+	@$(BIN)/python manage.py create_editor $(EDITOR_USERNAME) --password "$$(cat $(PASSWORD_FILE))"
+	@echo ""
+	@echo "  Editor login:  http://$(HOST):$(PORT)/admin/"
+	@echo "  username:      $(EDITOR_USERNAME)"
+	@echo "  password:      $$(cat $(PASSWORD_FILE))"
+	@echo ""
+
+## run: setup, then serve on http://127.0.0.1:8000 (safe to run again)
+run: setup
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## check: the CI gate before tests
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lint: check
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## lock: re-resolve requirements.lock from pyproject.toml
+lock: install
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

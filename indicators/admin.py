@@ -1,0 +1,117 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from sco_tracker.history_admin import TrackedAdmin
+
+from .models import Figure, Indicator
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(TrackedAdmin):
+    list_display = ["name_en", "measure_kind", "default_unit", "topic", "figure_count"]
+    list_filter = ["measure_kind", "topic"]
+    list_select_related = ["topic"]
+    search_fields = ["name_en", "name_ru", "slug", "definition_en", "definition_ru"]
+    autocomplete_fields = ["topic"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    ordering = ["name_en"]
+    fieldsets = [
+        (None, {"fields": [("name_en", "name_ru"), "slug", "topic"]}),
+        (_("Definition"), {"fields": ["definition_en", "definition_ru"]}),
+        (
+            _("How it is measured"),
+            {"fields": ["measure_kind", ("default_unit", "default_unit_multiplier")]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(figure_count=Count("figures"))
+
+    @admin.display(description=_("figures"), ordering="figure_count")
+    def figure_count(self, obj):
+        return obj.figure_count
+
+
+@admin.register(Figure)
+class FigureAdmin(TrackedAdmin):
+    list_display = [
+        "indicator",
+        "subject",
+        "display_value",
+        "as_stated",
+        "period_label",
+        "source",
+        "stated_by",
+    ]
+    list_display_links = ["indicator", "display_value"]
+    list_filter = ["indicator", "scope", "country", "comparator", "unit", "meeting", "source"]
+    list_select_related = ["indicator", "country", "source", "stated_by"]
+    search_fields = [
+        "as_stated",
+        "quote",
+        "period_label",
+        "note",
+        "estimate_by",
+        "indicator__name_en",
+        "indicator__name_ru",
+        "country__name_en",
+        "country__name_ru",
+    ]
+    date_hierarchy = "period_end"
+    ordering = ["indicator__name_en", "-period_end"]
+    autocomplete_fields = ["indicator", "country", "stated_by", "meeting", "source"]
+    fieldsets = [
+        (
+            _("What and whom"),
+            {
+                "fields": ["indicator", ("scope", "country")],
+                "description": _("The indicator measured and the subject the number is about."),
+            },
+        ),
+        (
+            _("The number as stated"),
+            {
+                "fields": ["as_stated", "comparator", ("value", "unit_multiplier", "unit")],
+                "description": _(
+                    "Copy the words first, then break them down: «более $67 млрд» is "
+                    "more than · 67 · billions · USD."
+                ),
+            },
+        ),
+        (
+            _("Period"),
+            {
+                "fields": [
+                    ("period_start", "period_end"),
+                    "period_label",
+                    "base_value",
+                    ("base_period_start", "base_period_end"),
+                    "base_period_label",
+                ],
+                "description": _(
+                    "The period the number refers to. For “from A to B” or “grew N times "
+                    "since P”, fill in the base."
+                ),
+            },
+        ),
+        (
+            _("Who said it, where"),
+            {"fields": ["stated_by", "meeting", "estimate_by"]},
+        ),
+        (
+            _("Source and quote"),
+            {
+                "fields": ["source", "quote", "note"],
+                "description": _("The quote must appear verbatim in the source's text."),
+            },
+        ),
+    ]
+
+    @admin.display(description=_("subject"), ordering="country__name_en")
+    def subject(self, obj):
+        return obj.subject_label
+
+    @admin.display(description=_("value"), ordering="value")
+    def display_value(self, obj):
+        return obj.display_value

@@ -1,0 +1,8 @@
+"""Test settings: fast hashing, no manifest storage, same databases as dev (DATABASE_URL)."""
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+LANGUAGE_CODE = "en"
