@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ class SourceAdmin(TrackedAdmin):
     search_fields = ["title", "publisher", "url", "text"]
     date_hierarchy = "published_on"
     ordering = ["title"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "publisher", "url", "published_on", "language"]}),
         (_("Text"), {"fields": ["text", "notes"]}),

@@ -113,8 +113,8 @@ class Country(TrackedModel):
 
 class Person(TrackedModel):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=150)
-    name_ru = models.CharField(_("name (Russian)"), max_length=150)
+    name_en = models.CharField(_("full name (English)"), max_length=150)
+    name_ru = models.CharField(_("full name (Russian)"), max_length=150)
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),

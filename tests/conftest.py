@@ -1,0 +1,112 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import EditorFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by
+# tests around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+EDITOR_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def seed(db):
+    call_command("load_seed_data", verbosity=0)
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory(username="editor")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="chief", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+# --- browser tests (Playwright driving the system's Chromium) -------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The network is closed: no background services, no first-run chatter.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def restore_migration_data():
+    """Transactional tests flush every table between tests, which also empties what data
+    migrations created (the Editors group). Re-run those migrations' functions, which are
+    idempotent, against the historical models they were written for."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationExecutor(connection).loader
+    for app_label in ("meetings", "indicators"):
+        for key in loader.graph.forwards_plan(loader.graph.leaf_nodes(app_label)[0]):
+            if key[0] != app_label:
+                continue
+            migration = loader.get_migration(*key)
+            operations = [op for op in migration.operations if isinstance(op, RunPython)]
+            if operations:
+                state = loader.project_state(key, at_end=True)
+                for operation in operations:
+                    operation.code(state.apps, None)
+
+
+@pytest.fixture
+def live_seed(live_server):
+    """A live server with the seed data (tests using it: ``django_db(transaction=True)``)."""
+    restore_migration_data()
+    call_command("load_seed_data", verbosity=0)
+    return live_server
+
+
+def log_in(page, live_server, username="editor", password=EDITOR_PASSWORD):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")

@@ -1,0 +1,165 @@
+"""factory-boy factories for the editorial models (EveryElection style)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from indicators.models import Comparator, Figure, Indicator, MeasureKind, Scope, Unit
+from meetings.models import (
+    Commitment,
+    CommitmentKind,
+    CommitmentQuote,
+    Country,
+    Delegation,
+    Meeting,
+    MeetingBody,
+    Person,
+    ScoStatus,
+    Source,
+    Topic,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def editors_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Editors"))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+    name_ru = factory.Sequence(lambda n: f"Тема {n}")
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = factory.Iterator(["AA", "AB", "AC", "AD", "AE", "AF", "AG", "AH", "AI", "AJ"])
+    name_en = factory.LazyAttribute(lambda country: f"Country {country.code}")
+    name_ru = factory.LazyAttribute(lambda country: f"Страна {country.code}")
+    sco_status = ScoStatus.MEMBER_STATE
+    sco_status_since = datetime.date(2001, 6, 15)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    name_en = factory.Sequence(lambda n: f"Person {n}")
+    name_ru = factory.Sequence(lambda n: f"Персона {n}")
+    country = factory.SubFactory(CountryFactory)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Press release {n}")
+    publisher = "Government press service"
+    language = "ru"
+    text = "Товарооборот превысил $10 млрд. Около 5 миллионов человек."
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    body = MeetingBody.HEADS_OF_GOVERNMENT
+    number = factory.Sequence(lambda n: 100 + n)
+    title_en = factory.Sequence(lambda n: f"Meeting {n}")
+    title_ru = factory.Sequence(lambda n: f"Заседание {n}")
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    start_date = datetime.date(2025, 11, 17)
+    end_date = datetime.date(2025, 11, 18)
+    city_en = "Moscow"
+    city_ru = "Москва"
+    host_country = factory.SubFactory(CountryFactory)
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    country = factory.SubFactory(CountryFactory)
+    head = factory.SubFactory(PersonFactory)
+    head_office_en = "Prime Minister"
+    head_office_ru = "Премьер-министр"
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title_en = factory.Sequence(lambda n: f"Commitment {n}")
+    title_ru = factory.Sequence(lambda n: f"Обязательство {n}")
+    kind = CommitmentKind.PROPOSAL
+
+
+class CommitmentQuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitmentQuote
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    source = factory.SubFactory(SourceFactory)
+    quote = "Товарооборот превысил $10 млрд."
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    slug = factory.Sequence(lambda n: f"indicator-{n}")
+    name_en = factory.Sequence(lambda n: f"Indicator {n}")
+    name_ru = factory.Sequence(lambda n: f"Показатель {n}")
+    measure_kind = MeasureKind.LEVEL
+    default_unit = Unit.USD
+    default_unit_multiplier = 9
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Figure
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    scope = Scope.COUNTRY
+    country = factory.SubFactory(CountryFactory)
+    as_stated = "более $10 млрд"
+    comparator = Comparator.MORE_THAN
+    value = Decimal("10")
+    unit_multiplier = 9
+    unit = Unit.USD
+    period_start = factory.Sequence(lambda n: datetime.date(1900 + n % 120, 1, 1))
+    period_end = factory.LazyAttribute(
+        lambda f: f.period_start and f.period_start.replace(month=12, day=31)
+    )
+    period_label = factory.LazyAttribute(
+        lambda f: str(f.period_start.year) if f.period_start else "annually"
+    )
+    source = factory.SubFactory(SourceFactory)
+    quote = "Товарооборот превысил $10 млрд."

@@ -1,0 +1,532 @@
+"""The admin as editors use it: real forms posted through the test client."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from indicators.models import Figure, Indicator
+from meetings.models import Commitment, Country, Delegation, Meeting, Source
+from tests.admin_forms import changeform_data
+from tests.factories import CountryFactory, FigureFactory, IndicatorFactory, SourceFactory
+
+TRACKED_MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in {"meetings", "indicators"}
+]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def change_figure(client, figure, **changes):
+    url = admin_url(Figure, "change", figure.pk)
+    data = changeform_data(client.get(url), **changes)
+    return client.post(url, data)
+
+
+@pytest.fixture
+def kz_trade(seed):
+    """Kazakhstan's trade with SCO members in 2024: "более $67 млрд"."""
+    return Figure.objects.get(indicator__slug="trade-with-sco-members", country__code="KZ")
+
+
+def test_every_editorial_model_is_registered():
+    names = {model.__name__ for model in TRACKED_MODELS}
+    assert names == {
+        "Topic",
+        "Country",
+        "Person",
+        "Source",
+        "Meeting",
+        "Session",
+        "Delegation",
+        "Commitment",
+        "CommitmentQuote",
+        "Indicator",
+        "Figure",
+    }
+
+
+@pytest.mark.parametrize("model", TRACKED_MODELS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_every_admin_page_renders(seed, editor_client, model, language):
+    editor_client.cookies["django_language"] = language
+    obj = model.objects.order_by("pk").first()
+    assert obj is not None, "the seed has a record of every model"
+    for url in [
+        admin_url(model, "changelist"),
+        admin_url(model, "changelist") + "?q=ШОС",
+        admin_url(model, "add"),
+        admin_url(model, "change", obj.pk),
+        admin_url(model, "history", obj.pk),
+    ]:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Content-Language"] == language
+
+
+def test_admin_speaks_russian(seed, editor_client):
+    editor_client.cookies["django_language"] = "ru"
+    page = editor_client.get(admin_url(Figure, "change", 1)).content.decode()
+    assert "Причина изменения" in page
+    assert "Число так, как оно сказано" in page
+    assert "Показатель" in page
+
+
+def test_autocomplete_lookups_work_for_editors(seed, editor_client):
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "indicators", "model_name": "figure", "field_name": "country", "term": "Kaz"},
+    )
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == ["Kazakhstan"]
+
+
+class TestFigureRevisions:
+    def test_create_then_change_with_reason(self, seed, editor, editor_client):
+        indicator = Indicator.objects.get(slug="transit-freight")
+        add_url = admin_url(Figure, "add")
+        data = changeform_data(
+            editor_client.get(add_url),
+            indicator=indicator.pk,
+            scope="country",
+            country=Country.objects.get(code="KZ").pk,
+            as_stated="27,5 млн тонн",
+            comparator="exact",
+            value="27.5",
+            unit_multiplier="6",
+            unit="t",
+            period_start="2023-01-01",
+            period_end="2023-12-31",
+            period_label="2023",
+            source=1,
+            quote="достиг 27,5 млн тонн по итогам прошлого года",
+        )
+        response = editor_client.post(add_url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        figure = Figure.objects.get(indicator=indicator, period_label="2023")
+        assert figure.value == Decimal("27.5")
+        assert figure.measure_kind == "level"
+
+        response = change_figure(
+            editor_client, figure, value="27.6", change_reason="Corrected per the customs bulletin"
+        )
+        assert response.status_code == 302
+
+        revisions = list(figure.history.order_by("history_date"))
+        assert [r.history_type for r in revisions] == ["+", "~"]
+        assert [r.history_user for r in revisions] == [editor, editor]
+        assert [r.history_change_reason for r in revisions] == [
+            "Created",
+            "Corrected per the customs bulletin",
+        ]
+        assert [r.value for r in revisions] == [Decimal("27.5"), Decimal("27.6")]
+
+    def test_change_without_reason_is_refused_and_nothing_is_saved(self, kz_trade, editor_client):
+        response = change_figure(editor_client, kz_trade, value="68", change_reason="   ")
+        assert response.status_code == 200
+        assert "change_reason" in response.context["adminform"].form.errors
+        assert "This field is required." in response.content.decode()
+        kz_trade.refresh_from_db()
+        assert kz_trade.value == Decimal("67")
+        assert kz_trade.history.count() == 1
+        # The editor's input is still on the form.
+        assert response.context["adminform"].form["value"].value() == "68"
+
+    def test_save_without_changes_writes_no_revision(self, kz_trade, editor_client):
+        response = change_figure(editor_client, kz_trade, change_reason="Checked against source")
+        assert response.status_code == 302
+        assert kz_trade.history.count() == 1
+
+    def test_revision_diff_shown_in_history(self, kz_trade, editor_client):
+        change_figure(editor_client, kz_trade, value="68", change_reason="Typo in the release")
+        page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
+        assert "Typo in the release" in page
+        assert "67 &rarr; 68" in page
+        assert "editor" in page
+
+    def test_choice_changes_are_shown_with_labels(self, kz_trade, editor_client):
+        change_figure(editor_client, kz_trade, comparator="approximately", change_reason="Re-read")
+        page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
+        assert "more than &rarr; approximately" in page
+
+    def test_revert_asks_for_reason_and_becomes_a_new_revision(
+        self, kz_trade, editor, editor_client
+    ):
+        change_figure(editor_client, kz_trade, value="68", change_reason="Typo?")
+        original = kz_trade.history.earliest("history_date")
+        revert_url = admin_url(Figure, "simple_history", kz_trade.pk, original.history_id)
+        form_page = editor_client.get(revert_url)
+        assert form_page.status_code == 200
+
+        without_reason = changeform_data(form_page, change_reason="")
+        assert editor_client.post(revert_url, without_reason).status_code == 200
+        assert kz_trade.history.count() == 2
+
+        response = editor_client.post(
+            revert_url, changeform_data(form_page, change_reason="The release says 67")
+        )
+        assert response.status_code == 302
+        kz_trade.refresh_from_db()
+        assert kz_trade.value == Decimal("67")
+        latest = kz_trade.history.latest("history_date")
+        assert kz_trade.history.count() == 3
+        assert latest.history_change_reason == "The release says 67"
+        assert latest.history_user == editor
+        assert latest.reverted_to_history_id == original.history_id
+        assert latest.reverted_to_date == original.history_date
+        page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
+        assert "Reverted to the revision of" in page
+
+    def test_unknown_revision_is_404(self, kz_trade, editor_client):
+        assert (
+            editor_client.get(admin_url(Figure, "simple_history", kz_trade.pk, 999999)).status_code
+            == 404
+        )
+        assert (
+            editor_client.get(admin_url(Figure, "simple_history", kz_trade.pk, "x")).status_code
+            == 404
+        )
+
+
+class TestManyToManyAndInlines:
+    def test_m2m_change_is_one_revision_with_reason(self, seed, editor, editor_client):
+        commitment = Commitment.objects.get(pk=6)  # SCO Development Bank: KZ, KG
+        url = admin_url(Commitment, "change", commitment.pk)
+        data = changeform_data(editor_client.get(url))
+        data["countries"] = [*data["countries"], str(Country.objects.get(code="RU").pk)]
+        data["change_reason"] = "Russia also backed the bank"
+        assert editor_client.post(url, data).status_code == 302
+
+        revisions = commitment.history.order_by("history_date")
+        assert revisions.count() == 2
+        latest = revisions.last()
+        assert latest.history_change_reason == "Russia also backed the bank"
+        assert latest.history_user == editor
+        assert {row.country.code for row in latest.countries.all()} == {"KZ", "KG", "RU"}
+        page = editor_client.get(admin_url(Commitment, "history", commitment.pk)).content.decode()
+        assert "Kazakhstan, Kyrgyzstan &rarr; Kazakhstan, Kyrgyzstan, Russia" in page
+
+    def test_revert_restores_m2m(self, seed, editor_client):
+        commitment = Commitment.objects.get(pk=6)
+        url = admin_url(Commitment, "change", commitment.pk)
+        data = changeform_data(editor_client.get(url), countries=[], change_reason="Unclear")
+        editor_client.post(url, data)
+        assert commitment.countries.count() == 0
+
+        first = commitment.history.earliest("history_date")
+        revert_url = admin_url(Commitment, "simple_history", commitment.pk, first.history_id)
+        response = editor_client.post(
+            revert_url, changeform_data(editor_client.get(revert_url), change_reason="Restore")
+        )
+        assert response.status_code == 302
+        assert set(commitment.countries.values_list("code", flat=True)) == {"KZ", "KG"}
+        assert commitment.history.count() == 3
+
+    def test_inline_edit_writes_one_revision_per_changed_row(self, seed, editor, editor_client):
+        meeting = Meeting.objects.get(slug="chg-24-moscow-2025")
+        url = admin_url(Meeting, "change", meeting.pk)
+        page = editor_client.get(url)
+        data = changeform_data(page, change_reason="Office title per protocol")
+        delegation_forms = page.context["inline_admin_formsets"][1].formset.forms
+        kz_form = next(f for f in delegation_forms if f.instance.country.code == "KZ")
+        data[kz_form["head_office_en"].html_name] = "Prime Minister of Kazakhstan"
+        assert editor_client.post(url, data).status_code == 302
+
+        kz = Delegation.objects.get(meeting=meeting, country__code="KZ")
+        assert kz.head_office_en == "Prime Minister of Kazakhstan"
+        assert kz.history.count() == 2
+        assert kz.history.latest("history_date").history_change_reason == (
+            "Office title per protocol"
+        )
+        assert kz.history.latest("history_date").history_user == editor
+        # Nothing else changed: no other revision anywhere.
+        assert meeting.history.count() == 1
+        others = Delegation.objects.filter(meeting=meeting).exclude(pk=kz.pk)
+        assert all(d.history.count() == 1 for d in others)
+
+    def test_inline_addition_is_created_with_the_parent_reason(self, seed, editor_client):
+        meeting = Meeting.objects.get(slug="chg-24-moscow-2025")
+        url = admin_url(Meeting, "change", meeting.pk)
+        page = editor_client.get(url)
+        data = changeform_data(page, change_reason="Uzbek delegation listed in TASS report")
+        prefix = page.context["inline_admin_formsets"][1].formset.prefix
+        total = int(data[f"{prefix}-TOTAL_FORMS"])
+        data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+        data[f"{prefix}-{total}-country"] = str(Country.objects.get(code="UZ").pk)
+        data[f"{prefix}-{total}-meeting"] = str(meeting.pk)
+        assert editor_client.post(url, data).status_code == 302
+        uz = Delegation.objects.get(meeting=meeting, country__code="UZ")
+        assert [(r.history_type, r.history_change_reason) for r in uz.history.all()] == [
+            ("+", "Uzbek delegation listed in TASS report")
+        ]
+        assert meeting.history.count() == 1
+
+
+class TestPermissions:
+    def test_editor_cannot_delete(self, kz_trade, editor_client):
+        url = admin_url(Figure, "delete", kz_trade.pk)
+        assert editor_client.get(url).status_code == 403
+        assert editor_client.post(url, {"post": "yes"}).status_code == 403
+        assert Figure.objects.filter(pk=kz_trade.pk).exists()
+
+    def test_editor_has_no_bulk_delete_action(self, seed, editor_client):
+        response = editor_client.get(admin_url(Figure, "changelist"))
+        assert "delete_selected" not in response.content.decode()
+        response = editor_client.post(
+            admin_url(Figure, "changelist"),
+            {"action": "delete_selected", "_selected_action": ["1"], "post": "yes"},
+        )
+        assert Figure.objects.filter(pk=1).exists()
+
+    def test_editor_cannot_manage_users(self, editor_client):
+        assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+        assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+    def test_history_is_not_editable_through_the_admin(
+        self, kz_trade, editor_client, superuser_client
+    ):
+        history_models = {Figure.history.model, Commitment.history.model}
+        assert not any(admin.site.is_registered(model) for model in history_models)
+        change_figure(editor_client, kz_trade, value="68", change_reason="Typo?")
+        first = kz_trade.history.earliest("history_date")
+        url = admin_url(Figure, "simple_history", kz_trade.pk, first.history_id)
+        for client in (editor_client, superuser_client):
+            data = changeform_data(client.get(url), change_reason="rewrite the past")
+            data["_change_history"] = "1"
+            client.post(url, data)
+        first.refresh_from_db()
+        assert first.value == Decimal("67")
+        assert first.history_change_reason.startswith("Seed data")
+
+    def test_deleting_keeps_history(self, kz_trade, superuser, superuser_client):
+        url = admin_url(Figure, "delete", kz_trade.pk)
+        assert superuser_client.post(url, {"post": "yes"}).status_code == 302
+        assert not Figure.objects.filter(pk=kz_trade.pk).exists()
+        revisions = Figure.history.filter(id=kz_trade.pk).order_by("history_date")
+        assert [r.history_type for r in revisions] == ["+", "-"]
+        assert revisions.last().history_user == superuser
+        assert revisions.last().history_change_reason == "Deleted"
+        assert superuser_client.get(admin_url(Figure, "history", kz_trade.pk)).status_code == 200
+
+    def test_anonymous_is_sent_to_login(self, client, seed):
+        response = client.get(admin_url(Figure, "changelist"))
+        assert response.status_code == 302
+        assert reverse("admin:login") in response.url
+
+
+class TestConstraintsGiveFormErrors:
+    """Each database constraint, broken through the admin, is a message, never a 500."""
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "message"),
+        [
+            (
+                {"period_start": "2024-12-31", "period_end": "2024-01-01"},
+                "period_end",
+                "The end cannot be before the start.",
+            ),
+            ({"period_end": ""}, "period_end", "Give both dates."),
+            (
+                {"base_period_start": "2020-01-01", "base_period_end": "2019-01-01"},
+                "base_period_end",
+                "The end cannot be before the start.",
+            ),
+            ({"unit": "%"}, "unit", "is a level: use"),
+            ({"scope": "country", "country": ""}, "country", "Choose the country"),
+            ({"scope": "sco"}, "country", "Leave the country empty"),
+            ({"comparator": "roughly"}, "comparator", "Select a valid choice."),
+            ({"unit": "parsecs"}, "unit", "Select a valid choice."),
+            ({"value": "abc"}, "value", "Enter a number."),
+            ({"value": "1" * 30}, "value", "Ensure that there are no more than"),
+            ({"quote": "Товарооборот вырос втрое."}, "quote", "does not appear verbatim"),
+        ],
+    )
+    def test_figure_field_errors(self, kz_trade, editor_client, changes, field, message):
+        response = change_figure(editor_client, kz_trade, change_reason="try", **changes)
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert message in " ".join(errors.get(field, [])), errors
+        assert kz_trade.history.count() == 1
+
+    def test_share_above_100(self, seed, editor_client):
+        share = Figure.objects.get(indicator__slug="sco-share-of-trade")
+        response = change_figure(editor_client, share, value="120", change_reason="try")
+        assert response.status_code == 200
+        assert "between 0 and 100" in str(response.context["adminform"].form.errors["value"])
+
+    def test_duplicate_figure_for_same_indicator_subject_period_source(
+        self, kz_trade, editor_client
+    ):
+        add_url = admin_url(Figure, "add")
+        data = changeform_data(editor_client.get(add_url))
+        for name in [
+            "indicator",
+            "scope",
+            "country",
+            "as_stated",
+            "comparator",
+            "value",
+            "unit_multiplier",
+            "unit",
+            "period_start",
+            "period_end",
+            "period_label",
+            "source",
+        ]:
+            value = getattr(kz_trade, f"{name}_id", None) or getattr(kz_trade, name)
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        response = editor_client.post(add_url, data)
+        assert response.status_code == 200
+        assert "This source already has a figure for this indicator, subject and period." in (
+            response.content.decode()
+        )
+        assert Figure.objects.filter(indicator=kz_trade.indicator).count() == 1
+
+    def test_duplicate_sco_figure_without_period(self, db):
+        world = FigureFactory(scope="world", country=None, period_start=None, period_end=None)
+        duplicate = Figure(
+            indicator=world.indicator,
+            scope="world",
+            source=world.source,
+            as_stated="x",
+            value=1,
+            unit="USD",
+            period_label="annually",
+        )
+        with pytest.raises(Exception, match="already has a figure"):
+            duplicate.full_clean()
+
+    def test_meeting_ending_before_start(self, seed, editor_client):
+        meeting = Meeting.objects.get(slug="chg-24-moscow-2025")
+        url = admin_url(Meeting, "change", meeting.pk)
+        data = changeform_data(editor_client.get(url), end_date="2025-11-01", change_reason="try")
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "The meeting cannot end before it starts." in response.content.decode()
+
+    def test_duplicate_meeting_number_and_slug(self, seed, editor_client):
+        meeting = Meeting.objects.get(slug="chs-tianjin-2025")
+        url = admin_url(Meeting, "change", meeting.pk)
+        data = changeform_data(
+            editor_client.get(url),
+            body="heads_of_government",
+            number="24",
+            slug="chg-24-moscow-2025",
+            change_reason="try",
+        )
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "This body already has a meeting with this number." in page
+        assert "Meeting with this Slug already exists." in page
+
+    def test_duplicate_source_url(self, db, editor_client):
+        SourceFactory(url="https://example.org/release")
+        url = admin_url(Source, "add")
+        data = changeform_data(
+            editor_client.get(url),
+            title="Copy",
+            publisher="Someone",
+            url="https://example.org/release",
+            language="ru",
+        )
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "Another source already has this URL." in response.content.decode()
+        # Several sources may have no URL at all.
+        SourceFactory(url="")
+        SourceFactory(url="")
+
+    def test_country_code_must_be_two_capitals(self, db, editor_client):
+        url = admin_url(Country, "add")
+        data = changeform_data(
+            editor_client.get(url), code="k", name_en="K", name_ru="К", sco_status="none"
+        )
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "The code must be two capital letters (ISO 3166)." in response.content.decode()
+        # Lower case is accepted and stored upper case.
+        data["code"] = "mn"
+        assert editor_client.post(url, data).status_code == 302
+        assert Country.objects.filter(code="MN").exists()
+
+    def test_duplicate_delegation(self, seed, editor_client):
+        url = admin_url(Delegation, "add")
+        data = changeform_data(
+            editor_client.get(url),
+            meeting=Meeting.objects.get(slug="chg-24-moscow-2025").pk,
+            country=Country.objects.get(code="KZ").pk,
+        )
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "This country already has a delegation at the meeting." in response.content.decode()
+
+    def test_indicator_unit_must_fit_measure_kind(self, db, editor_client):
+        url = admin_url(Indicator, "add")
+        data = changeform_data(
+            editor_client.get(url),
+            slug="x",
+            name_en="X",
+            name_ru="Х",
+            measure_kind="share",
+            default_unit="USD",
+            default_unit_multiplier="0",
+        )
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "A share is measured in: %." in response.content.decode()
+
+    def test_indicator_kind_is_frozen_once_it_has_figures(self, kz_trade, editor_client):
+        indicator = kz_trade.indicator
+        url = admin_url(Indicator, "change", indicator.pk)
+        data = changeform_data(
+            editor_client.get(url), measure_kind="count", default_unit="count", change_reason="x"
+        )
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "its measure kind cannot change" in response.content.decode()
+
+
+def test_figure_add_form_groups_fields_as_an_editor_reads_a_source(editor_client, db):
+    response = editor_client.get(admin_url(Figure, "add"))
+    names = [fieldset.name for fieldset in response.context["adminform"]]
+    assert names == [
+        "What and whom",
+        "The number as stated",
+        "Period",
+        "Who said it, where",
+        "Source and quote",
+        "Reason for change",
+    ]
+    # Creating needs no reason: "Created" is recorded.
+    assert not response.context["adminform"].form.fields["change_reason"].required
+
+
+def test_model_level_constraints_hold_without_forms(db):
+    """The database refuses what the forms refuse, even for code that skips validation."""
+    from django.db import IntegrityError, transaction
+
+    figure = FigureFactory()
+    share = IndicatorFactory(measure_kind="share", default_unit="%", default_unit_multiplier=0)
+    for changes in [
+        {"period_end": datetime.date(1800, 1, 1)},
+        {"comparator": "roughly"},
+        {"unit": "parsec"},
+        {"scope": "sco"},
+        {"indicator": share, "unit": "%", "unit_multiplier": 0, "value": Decimal("101")},
+        {"unit": "%"},
+    ]:
+        for name, value in changes.items():
+            setattr(figure, name, value)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            figure.save()
+        figure.refresh_from_db()
+    country = CountryFactory()
+    for bad_code in ["ab", "K"]:
+        country.code = bad_code
+        with pytest.raises(IntegrityError), transaction.atomic():
+            country.save()
