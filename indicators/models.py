@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Coalesce, Power
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from meetings.models import Country, Meeting, Person, Source, Topic, check_quote_in_source
 from sco_tracker.history import TrackedModel, format_decimal
 from sco_tracker.localized import localized
+from sco_tracker.querysets import TrackedQuerySet
 
 
 class MeasureKind(models.TextChoices):
@@ -145,7 +146,52 @@ def format_quantity(value, multiplier: int, unit: str, comparator: str = Compara
     return text.replace(" %", "%")
 
 
+class IndicatorQuerySet(TrackedQuerySet):
+    search_fields = ("name_en", "name_ru", "definition_en", "definition_ru")
+    search_related = (("topic", "meetings.Topic"),)
+
+    def key_indicators(self, limit: int = 6):
+        """The indicators with the most figures, for the home page."""
+        return (
+            self.annotate(figure_count=models.Count("figures"))
+            .filter(figure_count__gt=0)
+            .select_related("topic")
+            .order_by("-figure_count", "name_en")[:limit]
+        )
+
+
+class FigureQuerySet(TrackedQuerySet):
+    search_fields = ("as_stated", "quote", "period_label", "note", "estimate_by")
+    search_related = (
+        ("indicator", "indicators.Indicator"),
+        ("country", "meetings.Country"),
+        ("stated_by", "meetings.Person"),
+        ("source", "meetings.Source"),
+    )
+
+    def for_subject(self, code: str):
+        """``KZ`` for a country, ``SCO`` for the organisation, ``WORLD`` for the world."""
+        code = code.upper()
+        if code == "SCO":
+            return self.filter(scope=Scope.SCO)
+        if code == "WORLD":
+            return self.filter(scope=Scope.WORLD)
+        return self.filter(scope=Scope.COUNTRY, country__code=code)
+
+    def overlapping_year(self, year: int):
+        return self.filter(period_start__year__lte=year, period_end__year__gte=year)
+
+    def with_normalised_value(self):
+        return self.annotate(
+            normalised=ExpressionWrapper(
+                F("value") * Power(10, F("unit_multiplier")), output_field=models.DecimalField()
+            )
+        )
+
+
 class Indicator(TrackedModel):
+    objects = IndicatorQuerySet.as_manager()
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
@@ -236,6 +282,8 @@ class Indicator(TrackedModel):
 
 class Figure(TrackedModel):
     """One number as one source states it, for one indicator and one subject."""
+
+    objects = FigureQuerySet.as_manager()
 
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="figures"
@@ -458,6 +506,31 @@ class Figure(TrackedModel):
         if self.base_value is None:
             return ""
         return format_quantity(self.base_value, self.unit_multiplier, self.unit)
+
+    @classmethod
+    def describe_revision_changes(cls, old, new):
+        """In a revision, the number reads as a whole: “> 67 billion USD → ≈ 68 billion USD”."""
+        from sco_tracker.revisions import Change
+
+        quantity = ("comparator", "value", "unit_multiplier", "unit")
+        changes = []
+        if any(getattr(old, name) != getattr(new, name) for name in quantity):
+            changes.append(
+                Change(
+                    str(_("Value")),
+                    format_quantity(old.value, old.unit_multiplier, old.unit, old.comparator),
+                    format_quantity(new.value, new.unit_multiplier, new.unit, new.comparator),
+                )
+            )
+
+        def base(record) -> str:
+            if record.base_value is None:
+                return "—"
+            return format_quantity(record.base_value, record.unit_multiplier, record.unit)
+
+        if base(old) != base(new):
+            changes.append(Change(str(_("Base value")), base(old), base(new)))
+        return changes, {*quantity, "base_value"}
 
     @property
     def normalised_value(self) -> Decimal:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sco_tracker.history import TrackedModel
 from sco_tracker.localized import localized
+from sco_tracker.querysets import TrackedQuerySet
 
 # Lets constraints say ``code__length=2``.
 models.CharField.register_lookup(Length)
@@ -39,7 +40,61 @@ def check_quote_in_source(quote: str, source: "Source | None") -> None:
         )
 
 
+class TopicQuerySet(TrackedQuerySet):
+    search_fields = ("name_en", "name_ru")
+
+
+class CountryQuerySet(TrackedQuerySet):
+    search_fields = ("code", "name_en", "name_ru")
+
+
+class PersonQuerySet(TrackedQuerySet):
+    search_fields = ("name_en", "name_ru")
+
+
+class SourceQuerySet(TrackedQuerySet):
+    search_fields = ("title", "publisher")
+
+
+class MeetingQuerySet(TrackedQuerySet):
+    search_fields = (
+        "title_en",
+        "title_ru",
+        "city_en",
+        "city_ru",
+        "summary_en",
+        "summary_ru",
+        "documents_signed_en",
+        "documents_signed_ru",
+    )
+    search_related = (
+        ("host_country", "meetings.Country"),
+        ("delegations__country", "meetings.Country"),
+        ("topics", "meetings.Topic"),
+        ("chair", "meetings.Person"),
+    )
+
+    def in_year(self, year: int):
+        return self.filter(start_date__year__lte=year, end_date__year__gte=year)
+
+
+class CommitmentQuerySet(TrackedQuerySet):
+    search_fields = ("title_en", "title_ru", "notes")
+    search_related = (
+        ("quotes", "meetings.CommitmentQuote"),
+        ("countries", "meetings.Country"),
+        ("people", "meetings.Person"),
+        ("topic", "meetings.Topic"),
+    )
+
+
+class CommitmentQuoteQuerySet(TrackedQuerySet):
+    search_fields = ("quote",)
+
+
 class Topic(TrackedModel):
+    objects = TopicQuerySet.as_manager()
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_ru = models.CharField(_("name (Russian)"), max_length=120)
@@ -66,6 +121,8 @@ class ScoStatus(models.TextChoices):
 
 
 class Country(TrackedModel):
+    objects = CountryQuerySet.as_manager()
+
     code = models.CharField(
         _("ISO 3166 alpha-2 code"),
         max_length=2,
@@ -112,6 +169,8 @@ class Country(TrackedModel):
 
 
 class Person(TrackedModel):
+    objects = PersonQuerySet.as_manager()
+
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_en = models.CharField(_("full name (English)"), max_length=150)
     name_ru = models.CharField(_("full name (Russian)"), max_length=150)
@@ -148,6 +207,8 @@ class Language(models.TextChoices):
 
 
 class Source(TrackedModel):
+    objects = SourceQuerySet.as_manager()
+
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200)
     url = models.URLField(
@@ -203,6 +264,8 @@ class MeetingBody(models.TextChoices):
 
 
 class Meeting(TrackedModel):
+    objects = MeetingQuerySet.as_manager()
+
     body = models.CharField(_("body"), max_length=40, choices=MeetingBody.choices)
     number = models.PositiveSmallIntegerField(
         _("ordinal number"),
@@ -431,6 +494,8 @@ COMMITMENT_STATUS_HELP = _(
 
 
 class Commitment(TrackedModel):
+    objects = CommitmentQuerySet.as_manager()
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="commitments"
     )
@@ -488,9 +553,28 @@ class Commitment(TrackedModel):
     def get_absolute_url(self):
         return reverse("meetings:commitment_detail", kwargs={"pk": self.pk})
 
+    def status_timeline(self) -> list[dict]:
+        """Each status the commitment has had: since when, and the reason given."""
+        timeline = []
+        revisions = self.history.exclude(history_type="-").order_by("history_date", "history_id")
+        for revision in revisions.only("status", "history_date", "history_change_reason"):
+            if timeline and timeline[-1]["status"] == revision.status:
+                continue
+            timeline.append(
+                {
+                    "status": revision.status,
+                    "label": CommitmentStatus(revision.status).label,
+                    "since": revision.history_date,
+                    "reason": revision.history_change_reason,
+                }
+            )
+        return timeline
+
 
 class CommitmentQuote(TrackedModel):
     """Where a commitment is stated: the source and its words, verbatim."""
+
+    objects = CommitmentQuoteQuerySet.as_manager()
 
     commitment = models.ForeignKey(
         Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="quotes"

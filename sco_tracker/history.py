@@ -27,6 +27,8 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
+from .querysets import TrackedQuerySet
+
 REASON_CREATED = "Created"
 REASON_DELETED = "Deleted"
 
@@ -98,6 +100,7 @@ class TrackedModel(models.Model):
 
     revision_ignored_fields: tuple[str, ...] = ()
 
+    objects = TrackedQuerySet.as_manager()
     history = TrackedHistoricalRecords(inherit=True, bases=[RevisionInfo])
 
     class Meta:

@@ -1,6 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from . import views
 
 admin.site.site_header = _("SCO Tracker — editorial")
 admin.site.site_title = _("SCO Tracker")
@@ -10,3 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# English at the root, Russian under /ru/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("meetings.urls")),
+    path("", include("indicators.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,98 @@
+"""Public FilterSets for indicators and figures."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from meetings.filters import country_choices
+from meetings.models import Meeting, Source, Topic
+from sco_tracker.filters import CodeChoiceFilter, PublicFilterSet, SearchFilter, YearFilter
+
+from .models import Comparator, Figure, Indicator, MeasureKind
+
+
+def subject_choices():
+    return [
+        ("SCO", _("SCO as a whole")),
+        ("WORLD", _("the world")),
+        *country_choices(),
+    ]
+
+
+class IndicatorFilter(PublicFilterSet):
+    q = SearchFilter()
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topic",
+        to_field_name="slug",
+        queryset=Topic.objects.published(),
+        empty_label=_("Any topic"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Measure kind"),
+        field_name="measure_kind",
+        choices=MeasureKind.choices,
+        empty_label=_("Any kind"),
+    )
+    country = CodeChoiceFilter(
+        label=_("Has figures for"),
+        choices=subject_choices,
+        method="filter_country",
+        empty_label=_("Any subject"),
+    )
+
+    class Meta:
+        model = Indicator
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        figures = Figure.objects.published().for_subject(value)
+        return queryset.filter(pk__in=figures.values("indicator"))
+
+
+class FigureFilter(PublicFilterSet):
+    q = SearchFilter()
+    indicator = django_filters.ModelChoiceFilter(
+        label=_("Indicator"),
+        to_field_name="slug",
+        queryset=Indicator.objects.published(),
+        empty_label=_("Any indicator"),
+    )
+    country = CodeChoiceFilter(
+        label=_("Country"),
+        choices=subject_choices,
+        method="filter_country",
+        empty_label=_("Any subject"),
+    )
+    comparator = django_filters.ChoiceFilter(
+        label=_("Comparator"), choices=Comparator.choices, empty_label=_("Any comparator")
+    )
+    year = YearFilter(method="filter_year")
+    meeting = django_filters.ModelChoiceFilter(
+        label=_("Meeting"),
+        to_field_name="slug",
+        queryset=Meeting.objects.published(),
+        empty_label=_("Any meeting"),
+    )
+    source = django_filters.ModelChoiceFilter(
+        label=_("Source"), queryset=Source.objects.published(), empty_label=_("Any source")
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("period_end", "period"), ("normalised", "value"), ("last_revised", "revised")),
+        field_labels={
+            "period_end": _("period"),
+            "normalised": _("value"),
+            "last_revised": _("last revised"),
+        },
+        empty_label=_("Indicator, then newest period"),
+    )
+
+    class Meta:
+        model = Figure
+        fields = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.for_subject(value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.overlapping_year(value)

@@ -1,0 +1,100 @@
+"""Public FilterSets for meetings and commitments."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from sco_tracker.filters import CodeChoiceFilter, PublicFilterSet, SearchFilter, YearFilter
+
+from .models import (
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    Country,
+    Meeting,
+    MeetingBody,
+    Topic,
+)
+
+
+def country_choices():
+    return [(country.code, country.name) for country in Country.objects.published()]
+
+
+class MeetingFilter(PublicFilterSet):
+    q = SearchFilter()
+    body = django_filters.ChoiceFilter(
+        label=_("Body"), choices=MeetingBody.choices, empty_label=_("Any body")
+    )
+    year = YearFilter(method="filter_year")
+    host = CodeChoiceFilter(
+        label=_("Host country"),
+        field_name="host_country__code",
+        choices=country_choices,
+        empty_label=_("Any host"),
+    )
+    country = CodeChoiceFilter(
+        label=_("Participating country"),
+        field_name="delegations__country__code",
+        choices=country_choices,
+        empty_label=_("Any country"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.published(),
+        empty_label=_("Any topic"),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("start_date", "date"),),
+        field_labels={"start_date": _("date")},
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(value)
+
+
+class CommitmentFilter(PublicFilterSet):
+    q = SearchFilter()
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CommitmentStatus.choices, empty_label=_("Any status")
+    )
+    country = CodeChoiceFilter(
+        label=_("Country"),
+        field_name="countries__code",
+        choices=country_choices,
+        empty_label=_("Any country"),
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topic",
+        to_field_name="slug",
+        queryset=Topic.objects.published(),
+        empty_label=_("Any topic"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("Any kind")
+    )
+    meeting = django_filters.ModelChoiceFilter(
+        label=_("Meeting"),
+        field_name="meeting",
+        to_field_name="slug",
+        queryset=Meeting.objects.published(),
+        empty_label=_("Any meeting"),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("meeting__start_date", "date"), ("status", "status")),
+        field_labels={"meeting__start_date": _("date"), "status": _("status")},
+        empty_label=_("Newest first"),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = []

@@ -1,0 +1,74 @@
+"""Template helpers for the public site (registered as the ``sco`` library in settings)."""
+
+from django import template
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from sco_tracker.history import format_decimal
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language: str) -> str:
+    """This page, with its query string, in another language."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag
+def language_links():
+    current = translation.get_language()
+    from django.conf import settings
+
+    return [
+        {"code": code, "name": translation.get_language_info(code)["name_local"]}
+        for code, _ in settings.LANGUAGES
+        if code != current
+    ]
+
+
+@register.filter
+def number(value) -> str:
+    """A decimal without storage padding: 27.500000 → 27.5."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value)
+
+
+SECTIONS = [
+    ("meetings", "meetings:meeting_list", _("Meetings"), ("meeting_list", "meeting_detail")),
+    (
+        "commitments",
+        "meetings:commitment_list",
+        _("Commitments"),
+        ("commitment_list", "commitment_detail"),
+    ),
+    (
+        "indicators",
+        "indicators:indicator_list",
+        _("Indicators"),
+        ("indicator_list", "indicator_detail"),
+    ),
+    ("figures", "indicators:figure_list", _("Figures"), ("figure_list", "figure_detail")),
+]
+
+
+@register.simple_tag(takes_context=True)
+def nav_sections(context):
+    """The main sections; the one being shown is marked for assistive technology."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    url_name = match.url_name if match else ""
+    sections = []
+    for key, route, label, url_names in SECTIONS:
+        current = ""
+        if url_name == url_names[0]:
+            current = "page"
+        elif url_name in url_names:
+            current = "true"
+        sections.append({"key": key, "url": reverse(route), "label": label, "current": current})
+    return sections

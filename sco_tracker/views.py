@@ -1,0 +1,276 @@
+"""The home page and the machinery every public list shares: filters in the URL,
+pagination, CSV and JSON exports, and clear messages for bad input."""
+
+import csv
+import datetime
+import decimal
+import json
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+CSV_CHUNK = 500
+
+
+class ListControlsForm(forms.Form):
+    """The parameters every list takes besides its filters."""
+
+    page = forms.IntegerField(
+        label=_("Page"),
+        min_value=1,
+        required=False,
+        error_messages={
+            "invalid": _("The page must be a whole number."),
+            "min_value": _("Pages start at 1."),
+        },
+    )
+    per_page = forms.IntegerField(
+        label=_("Per page"),
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        required=False,
+        error_messages={
+            "invalid": _("Results per page must be a whole number."),
+            "min_value": _("Show at least 1 result per page."),
+            "max_value": _("Show at most %(limit_value)s results per page."),
+        },
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("html", "HTML"), ("csv", "CSV"), ("json", "JSON")],
+        required=False,
+        error_messages={"invalid_choice": _("Unknown format “%(value)s”: use csv or json.")},
+    )
+
+
+PER_PAGE_CHOICES = (PAGE_SIZE, 100, MAX_PAGE_SIZE)
+
+
+def export_value(value):
+    """JSON-friendly form of a row value: decimals as strings exactly as stored."""
+    if isinstance(value, decimal.Decimal):
+        from .history import format_decimal
+
+        return format_decimal(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [export_value(item) for item in value]
+    return value
+
+
+def csv_cell(value):
+    value = export_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return value
+
+
+class Echo:
+    """A file-like object whose write() hands the line back, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+class FilteredListView(View):
+    """A public list: FilterSet, sort, pagination, and the same rows as CSV or JSON.
+
+    Subclasses set ``filterset_class``, ``template_name``, ``export_name`` and
+    ``export_columns``, and implement ``get_queryset()`` and ``export_row(obj)``.
+    """
+
+    filterset_class = None
+    template_name = ""
+    export_name = ""
+    export_columns: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def export_row(self, obj) -> dict:
+        raise NotImplementedError
+
+    def get_extra_context(self) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        controls = ListControlsForm(request.GET)
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        controls_valid = controls.is_valid()
+        filters_valid = filterset.is_valid()
+        requested_format = request.GET.get("format", "html")
+
+        if not (controls_valid and filters_valid):
+            errors = {**filterset.form.errors, **controls.errors}
+            if requested_format in ("csv", "json"):
+                return JsonResponse(
+                    {"errors": {field: list(messages) for field, messages in errors.items()}},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return self.render_page(filterset, controls, page=None, status=400)
+
+        queryset = filterset.qs
+        output = controls.cleaned_data["format"] or "html"
+        if output == "csv":
+            return self.csv_response(queryset)
+
+        per_page = controls.cleaned_data["per_page"] or PAGE_SIZE
+        paginator = Paginator(queryset, per_page)
+        # A page past the end shows the last page.
+        page = paginator.page(min(controls.cleaned_data["page"] or 1, paginator.num_pages))
+        if output == "json":
+            return self.json_response(page)
+        return self.render_page(filterset, controls, page=page)
+
+    # --- HTML -------------------------------------------------------------------------
+
+    def render_page(self, filterset, controls, page, status=200):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("format", None)
+        context = {
+            "filter": filterset,
+            "controls": controls,
+            "page_obj": page,
+            "object_list": page.object_list if page else [],
+            "result_count": page.paginator.count if page else 0,
+            "has_filters": any(value for key, value in query.items() if key != "per_page"),
+            "query_string": query.urlencode(),
+            "has_errors": status == 400,
+            "per_page_choices": PER_PAGE_CHOICES,
+            **self.get_extra_context(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    # --- exports ----------------------------------------------------------------------
+
+    def json_response(self, page):
+        def page_url(number):
+            query = self.request.GET.copy()
+            query["page"] = number
+            return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+
+        paginator = page.paginator
+        body = {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [
+                {key: export_value(value) for key, value in self.export_row(obj).items()}
+                for obj in page.object_list
+            ],
+        }
+        return HttpResponse(
+            json.dumps(body, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+
+    def csv_response(self, queryset):
+        """Stream every matching row; the queryset is read in chunks, never held whole."""
+        language = translation.get_language()
+        writer = csv.writer(Echo())
+
+        def rows():
+            with translation.override(language):
+                yield writer.writerow(self.export_columns)
+                for obj in queryset.iterator(chunk_size=CSV_CHUNK):
+                    row = self.export_row(obj)
+                    yield writer.writerow([csv_cell(row[column]) for column in self.export_columns])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
+        return response
+
+    def absolute(self, obj) -> str:
+        return self.request.build_absolute_uri(obj.get_absolute_url())
+
+
+def home(request):
+    from indicators.models import Figure, Indicator
+    from meetings.models import Meeting
+
+    latest_meetings = Meeting.objects.published().select_related("host_country")[:3]
+    recent_figures = (
+        Figure.objects.published()
+        .with_revision_info()
+        .select_related("indicator", "country")
+        .order_by("-last_revised", "-pk")[:6]
+    )
+    key_indicators = Indicator.objects.published().key_indicators()
+    return render(
+        request,
+        "home.html",
+        {
+            "latest_meetings": latest_meetings,
+            "recent_figures": recent_figures,
+            "key_indicators": key_indicators,
+        },
+    )
+
+
+class RecordHistoryView(View):
+    """Every revision of one record, newest first, with what changed and why.
+
+    Works for deleted records too: their history stays readable."""
+
+    model = None
+    lookup = "pk"  # or "slug"
+    template_name = "history/record_history.html"
+    per_page = 50
+
+    def find_pk(self, value):
+        current = self.model.objects.published().filter(**{self.lookup: value}).first()
+        if current is not None:
+            return current.pk, current
+        past = self.model.history.filter(**{self.lookup: value}).order_by("-history_date").first()
+        if past is None:
+            raise Http404
+        return getattr(past, self.model._meta.pk.attname), None
+
+    def get(self, request, **kwargs):
+        from .revisions import describe_revisions
+
+        pk, current = self.find_pk(kwargs[self.lookup])
+        key = self.model._meta.pk.attname
+        revisions = (
+            self.model.history.filter(**{key: pk})
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        paginator = Paginator(revisions, self.per_page)
+        controls = ListControlsForm(request.GET)
+        number = controls.cleaned_data.get("page") if controls.is_valid() else None
+        if not controls.is_valid() or paginator.count == 0:
+            raise Http404
+        page = paginator.page(min(number or 1, paginator.num_pages))
+        records = list(page.object_list)
+        older = revisions[page.end_index() : page.end_index() + 1].first()
+        latest = records[0] if page.number == 1 else revisions.first()
+        return render(
+            request,
+            self.template_name,
+            {
+                "model_name": self.model._meta.verbose_name,
+                "record": current,
+                "title": str(current) if current is not None else str(latest.instance),
+                "deleted": latest.history_type == "-" and current is None,
+                "deleted_on": latest.history_date if current is None else None,
+                "revisions": describe_revisions(
+                    self.model, records, older, show_editor_names=request.user.is_staff
+                ),
+                "page_obj": page,
+            },
+        )

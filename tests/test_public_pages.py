@@ -1,0 +1,534 @@
+"""Public pages over HTTP: every page, every filter, every export, every bad input."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Figure
+from meetings.models import Commitment, Meeting
+from tests.factories import FigureFactory
+
+pytestmark = pytest.mark.usefixtures("seed")
+
+FIGURES = reverse("indicators:figure_list")
+MEETINGS = reverse("meetings:meeting_list")
+COMMITMENTS = reverse("meetings:commitment_list")
+INDICATORS = reverse("indicators:indicator_list")
+
+
+def listed_ids(client, url, **params):
+    """Ids of the rows a list shows, read from its JSON export (which mirrors the page)."""
+    response = client.get(url, {**params, "format": "json", "per_page": 200})
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+def figure_ids(**lookups):
+    return set(Figure.objects.filter(**lookups).values_list("pk", flat=True))
+
+
+# --- every page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["", "/ru"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/meetings/",
+        "/meetings/chg-24-moscow-2025/",
+        "/meetings/chs-tianjin-2025/",
+        "/commitments/",
+        "/commitments/6/",
+        "/indicators/",
+        "/indicators/trade-with-sco-members/",
+        "/indicators/customs-release-time/",
+        "/figures/",
+        "/figures/3/",
+        "/figures/9/",
+    ],
+)
+def test_pages_render_in_both_languages(client, prefix, path):
+    response = client.get(prefix + path)
+    assert response.status_code == 200
+    language = "ru" if prefix else "en"
+    assert response.headers["Content-Language"] == language
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_russian_pages_are_in_russian(client):
+    page = client.get("/ru/figures/3/").content.decode()
+    assert "Товарооборот с государствами — членами ШОС" in page
+    assert "Казахстан" in page
+    assert "&gt; 67 млрд USD" in page
+    english = client.get("/figures/3/").content.decode()
+    assert "&gt; 67 billion USD" in english
+
+
+def test_language_switcher_keeps_the_page_and_filters(client):
+    page = client.get("/figures/?country=KZ&year=2024").content.decode()
+    assert 'href="/ru/figures/?country=KZ&amp;year=2024"' in page
+    page = client.get("/ru/figures/?country=KZ").content.decode()
+    assert 'href="/figures/?country=KZ"' in page
+
+
+def test_home_shows_meetings_revised_figures_and_indicators(client):
+    figure = Figure.objects.get(indicator__slug="trade-with-sco-members")
+    figure.value = 68
+    figure.stamp_revision(reason="newer release").save()
+    page = client.get("/").content.decode()
+    assert "24th meeting of the SCO Council of Heads of Government" in page
+    assert "SCO Council of Heads of State summit in Tianjin" in page
+    recent = page[page.index("Recently revised figures") :]
+    assert recent.index("&gt; 68 billion USD") < recent.index("</ul>")
+    assert "Key indicators" in page
+
+
+def test_figure_page_shows_the_number_as_stated_and_normalised(client):
+    figure = Figure.objects.get(indicator__slug="trade-with-sco-members")
+    page = client.get(figure.get_absolute_url()).content.decode()
+    assert "превысил $67 млрд" in page
+    assert "67000000000" in page
+    assert "more than" in page
+    assert "2024" in page
+    assert figure.quote in page
+    assert "1 revision" in page
+    assert reverse("indicators:figure_history", args=[figure.pk]) in page
+
+
+def test_figure_page_shows_the_base(client):
+    customs = Figure.objects.get(indicator__slug="customs-release-time")
+    page = client.get(customs.get_absolute_url()).content.decode()
+    assert "From (base value)" in page
+    assert "5 h" in page
+    assert "before “Smart Customs”" in page
+
+
+def test_meeting_page_has_everything_the_sources_say(client):
+    page = client.get("/meetings/chg-24-moscow-2025/").content.decode()
+    for text in [
+        "Moscow",
+        "Mikhail Mishustin",
+        "Chairman of the Government of the Russian Federation",
+        "Narrow format",
+        "Expanded format",
+        "Collective meeting with President Vladimir Putin",
+        "Olzhas Bektenov",
+        "Prime Minister of the Republic of Kazakhstan",
+        "Establish the SCO Development Bank",
+        "27.5 million t",
+        "A number of documents on multilateral trade",
+        "Water resources",
+    ]:
+        assert text in page, text
+
+
+def test_commitment_page_shows_status_timeline_and_quotes(client):
+    commitment = Commitment.objects.get(pk=6)
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert "Status over time" in page
+    assert "proposed" in page
+    assert "Seed data: fixtures/03_commitments.json" in page
+    for quote in commitment.quotes.all():
+        assert quote.quote in page
+
+
+def test_indicator_page_charts_with_comparators(client):
+    page = client.get("/indicators/trade-with-sco-members/").content.decode()
+    assert "<svg" in page
+    assert "&gt; 67</text>" in page
+    visitors = client.get("/indicators/visitors-from-sco/").content.decode()
+    assert "≈ 8</text>" in visitors
+    assert "?indicator=visitors-from-sco&amp;format=csv" in visitors
+
+
+def test_indicator_without_dated_figures_explains_the_missing_chart(client):
+    page = client.get("/indicators/customs-release-time/").content.decode()
+    assert "<svg viewBox" not in page
+    assert "No figure of this indicator has a dated period" in page
+
+
+def test_missing_records_are_404(client):
+    for url in ["/figures/999/", "/meetings/nope/", "/commitments/999/", "/indicators/nope/"]:
+        assert client.get(url).status_code == 404
+        assert client.get("/ru" + url).status_code == 404
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "lookups"),
+    [
+        ({"indicator": "trade-with-sco-members"}, {"indicator__slug": "trade-with-sco-members"}),
+        ({"country": "KZ"}, {"country__code": "KZ"}),
+        ({"country": "kg"}, {"country__code": "KG"}),
+        ({"country": "SCO"}, {"scope": "sco"}),
+        ({"country": "WORLD"}, {"scope": "world"}),
+        ({"comparator": "approximately"}, {"comparator": "approximately"}),
+        ({"year": "2024"}, {"period_start__year__lte": 2024, "period_end__year__gte": 2024}),
+        ({"source": "2"}, {"source": 2}),
+        ({"country": "KZ", "year": "2024"}, {"country__code": "KZ", "period_end__year": 2024}),
+    ],
+)
+def test_figure_filters(client, params, lookups):
+    expected = figure_ids(**lookups)
+    assert expected, "each filter is checked against a non-empty selection"
+    assert expected != figure_ids(), "…which is narrower than everything"
+    assert listed_ids(client, FIGURES, **params) == expected
+
+
+def test_figure_meeting_filter(client):
+    assert listed_ids(client, FIGURES, meeting="chg-24-moscow-2025") == figure_ids()
+    assert listed_ids(client, FIGURES, meeting="chs-tianjin-2025") == set()
+
+
+def test_figure_year_filter_uses_period_overlap(client):
+    # The 2001–2025 figure overlaps 2010; figures with no dated period never match a year.
+    assert listed_ids(client, FIGURES, year="2010") == figure_ids(
+        indicator__slug="sco-share-of-world-economy-growth"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_slugs"),
+    [
+        ("Kyrgyzstan visitors", {"visitors-from-sco"}),
+        ("Умная таможня", {"customs-release-time"}),
+        ("World Bank", {"world-trade-growth-belt-and-road"}),
+        ("млн тонн", {"transit-freight", "transit-freight-growth"}),
+    ],
+)
+def test_figure_search(client, query, expected_slugs):
+    ids = listed_ids(client, FIGURES, q=query)
+    assert set(Figure.objects.filter(pk__in=ids).values_list("indicator__slug", flat=True)) == (
+        expected_slugs
+    )
+
+
+def test_figure_sorting(client):
+    def order(sort):
+        response = client.get(FIGURES, {"sort": sort, "format": "json"})
+        return [row["id"] for row in response.json()["results"]]
+
+    by_value = order("-value")
+    assert by_value[0] == Figure.objects.get(indicator__slug="intra-sco-trade").pk  # $1 trn
+    assert order("value")[-1] == by_value[0]
+    dated = [pk for pk in order("period") if Figure.objects.get(pk=pk).period_end]
+    ends = [Figure.objects.get(pk=pk).period_end for pk in dated]
+    assert ends == sorted(ends)
+    figure = Figure.objects.get(indicator__slug="transit-freight")
+    figure.stamp_revision(reason="newest").value = 28
+    figure.save()
+    assert order("-revised")[0] == figure.pk
+
+
+@pytest.mark.parametrize(
+    ("params", "expected_slugs"),
+    [
+        ({"body": "heads_of_state"}, {"chs-tianjin-2025"}),
+        ({"year": "2025"}, {"chs-tianjin-2025", "chg-24-moscow-2025"}),
+        ({"year": "2024"}, set()),
+        ({"host": "RU"}, {"chg-24-moscow-2025"}),
+        ({"host": "CN"}, {"chs-tianjin-2025"}),
+        ({"country": "KG"}, {"chg-24-moscow-2025"}),
+        ({"country": "KZ"}, {"chs-tianjin-2025", "chg-24-moscow-2025"}),
+        ({"topic": "water"}, {"chg-24-moscow-2025"}),
+        ({"q": "China"}, {"chs-tianjin-2025"}),
+        ({"q": "Москва"}, {"chg-24-moscow-2025"}),
+    ],
+)
+def test_meeting_filters(client, params, expected_slugs):
+    ids = listed_ids(client, MEETINGS, **params)
+    assert set(Meeting.objects.filter(pk__in=ids).values_list("slug", flat=True)) == expected_slugs
+
+
+def test_meeting_sort_by_date(client):
+    def slugs(sort):
+        return [
+            r["slug"]
+            for r in client.get(MEETINGS, {"sort": sort, "format": "json"}).json()["results"]
+        ]
+
+    assert slugs("date") == ["chs-tianjin-2025", "chg-24-moscow-2025"]
+    assert slugs("-date") == ["chg-24-moscow-2025", "chs-tianjin-2025"]
+
+
+@pytest.mark.parametrize(
+    ("params", "lookups"),
+    [
+        ({"status": "achieved"}, {"status": "achieved"}),
+        ({"country": "CN"}, {"countries__code": "CN"}),
+        ({"topic": "transport"}, {"topic__slug": "transport"}),
+        ({"kind": "pledge"}, {"kind": "pledge"}),
+        ({"meeting": "chs-tianjin-2025"}, {"meeting__slug": "chs-tianjin-2025"}),
+        ({"q": "Development Bank"}, {"title_en__contains": "Development Bank"}),
+        ({"q": "Барскоон"}, {"quotes__quote__contains": "Барскоон"}),
+    ],
+)
+def test_commitment_filters(client, params, lookups):
+    expected = set(Commitment.objects.filter(**lookups).values_list("pk", flat=True))
+    assert expected and expected != set(Commitment.objects.values_list("pk", flat=True))
+    assert listed_ids(client, COMMITMENTS, **params) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"kind": "share"},
+            {"sco-share-of-world-economy", "sco-share-of-trade", "sco-share-of-world-gdp"},
+        ),
+        (
+            {"topic": "transport"},
+            {"railway-corridors", "transit-freight", "transit-freight-growth"},
+        ),
+        ({"country": "WORLD"}, {"world-trade-growth-belt-and-road"}),
+        ({"country": "KG", "kind": "share"}, {"sco-share-of-trade"}),
+        ({"q": "transit"}, {"transit-freight", "transit-freight-growth"}),
+    ],
+)
+def test_indicator_filters(client, params, expected):
+    rows = client.get(INDICATORS, {**params, "format": "json"}).json()["results"]
+    assert {row["slug"] for row in rows} == expected
+
+
+def test_filter_state_is_in_the_url_and_can_be_cleared(client):
+    page = client.get(FIGURES, {"country": "KZ"}).content.decode()
+    assert '<option value="KZ" selected>' in page
+    assert "Clear filters" in page
+    assert f"{len(figure_ids(country__code='KZ'))} results" in page
+    assert "Clear filters" not in client.get(FIGURES).content.decode()
+
+
+# --- pagination and exports ---------------------------------------------------------------
+
+
+def test_pagination_json_shape(client):
+    response = client.get(FIGURES, {"format": "json", "per_page": 5, "page": 2})
+    body = response.json()
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert (body["count"], body["page"], body["pages"]) == (13, 2, 3)
+    assert body["next"].endswith("page=3") and "format=json" in body["next"]
+    assert "page=1" in body["previous"]
+    assert len(body["results"]) == 5
+
+
+def test_page_past_the_end_shows_the_last_page(client):
+    body = client.get(FIGURES, {"format": "json", "per_page": 5, "page": 99}).json()
+    assert body["page"] == 3
+    assert len(body["results"]) == 3
+    assert client.get(FIGURES, {"page": 99}).status_code == 200
+
+
+def test_figure_json_row(client):
+    body = client.get(FIGURES, {"format": "json", "indicator": "trade-with-sco-members"}).json()
+    (row,) = body["results"]
+    figure = Figure.objects.get(indicator__slug="trade-with-sco-members")
+    assert row == {
+        "id": figure.pk,
+        "url": f"http://testserver/figures/{figure.pk}/",
+        "indicator": "trade-with-sco-members",
+        "indicator_name": "Trade turnover with SCO member states",
+        "scope": "country",
+        "country": "KZ",
+        "value": "67",
+        "unit_multiplier": 9,
+        "unit": "USD",
+        "comparator": "more_than",
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "period_label": "2024",
+        "base_value": None,
+        "base_period_start": None,
+        "base_period_end": None,
+        "base_period_label": "",
+        "as_stated": "превысил $67 млрд",
+        "quote": figure.quote,
+        "stated_by": None,
+        "estimate_by": None,
+        "meeting": "chg-24-moscow-2025",
+        "source_title": figure.source.title,
+        "source_url": None,
+        "revisions": 1,
+        "last_revised": figure.history.get().history_date.isoformat(),
+    }
+
+
+def test_sco_figure_has_null_country(client):
+    body = client.get(FIGURES, {"format": "json", "country": "SCO"}).json()
+    assert body["results"] and all(row["country"] is None for row in body["results"])
+
+
+def test_csv_streams_every_matching_row_with_a_header(client):
+    response = client.get(FIGURES, {"format": "csv", "country": "KZ"})
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="figures.csv"' in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {int(row["id"]) for row in rows} == figure_ids(country__code="KZ")
+    trade = next(row for row in rows if row["indicator"] == "trade-with-sco-members")
+    assert (trade["value"], trade["unit_multiplier"], trade["comparator"]) == (
+        "67",
+        "9",
+        "more_than",
+    )
+    assert trade["as_stated"] == "превысил $67 млрд"
+    assert trade["country"] == "KZ"
+
+
+def test_csv_ignores_pagination_and_exports_all(client):
+    response = client.get(FIGURES, {"format": "csv", "per_page": 2, "page": 3})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1 + Figure.objects.count()
+
+
+def test_exports_match_the_page(client):
+    params = {"country": "KG", "sort": "-value"}
+    page = client.get(FIGURES, params).content.decode()
+    json_rows = client.get(FIGURES, {**params, "format": "json"}).json()["results"]
+    csv_text = b"".join(client.get(FIGURES, {**params, "format": "csv"}).streaming_content).decode()
+    csv_ids = [int(row["id"]) for row in csv.DictReader(io.StringIO(csv_text))]
+    assert [row["id"] for row in json_rows] == csv_ids
+    positions = [page.index(f'href="/figures/{pk}/"') for pk in csv_ids]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    ("url", "columns"),
+    [
+        (
+            MEETINGS,
+            {"slug", "body", "host_country", "countries", "topics", "revisions", "last_revised"},
+        ),
+        (COMMITMENTS, {"title", "status", "kind", "countries", "quotes", "meeting", "revisions"}),
+        (INDICATORS, {"slug", "name", "measure_kind", "default_unit", "figures", "last_revised"}),
+    ],
+)
+def test_other_exports(client, url, columns):
+    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode()
+    header = next(csv.reader(io.StringIO(csv_text)))
+    assert columns <= set(header)
+    body = client.get(url, {"format": "json"}).json()
+    assert body["count"] == len(body["results"]) > 0
+    assert columns <= set(body["results"][0])
+
+
+def test_commitment_export_lists(client):
+    body = client.get(COMMITMENTS, {"format": "json", "q": "Development Bank"}).json()
+    (row,) = body["results"]
+    assert row["countries"] == ["KZ", "KG"] or sorted(row["countries"]) == ["KG", "KZ"]
+    assert len(row["quotes"]) == 2
+    csv_text = b"".join(
+        client.get(COMMITMENTS, {"format": "csv", "q": "Development Bank"}).streaming_content
+    ).decode()
+    (csv_row,) = list(csv.DictReader(io.StringIO(csv_text)))
+    assert sorted(csv_row["countries"].split("; ")) == ["KG", "KZ"]
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "message"),
+    [
+        (FIGURES, {"indicator": "no-such-indicator"}, "Select a valid choice"),
+        (FIGURES, {"country": "XX"}, "Select a valid choice"),
+        (FIGURES, {"year": "abc"}, "Enter a whole number."),
+        (FIGURES, {"year": "99999"}, "less than or equal to 2100"),
+        (FIGURES, {"page": "-1"}, "Pages start at 1."),
+        (FIGURES, {"page": "abc"}, "The page must be a whole number."),
+        (FIGURES, {"per_page": "100000"}, "Show at most 200 results per page."),
+        (FIGURES, {"per_page": "0"}, "Show at least 1 result per page."),
+        (FIGURES, {"format": "xml"}, "Unknown format “xml”: use csv or json."),
+        (FIGURES, {"q": "x" * 10_000}, "at most 200 characters"),
+        (FIGURES, {"sort": "password"}, "Select a valid choice"),
+        (MEETINGS, {"body": "politburo"}, "Select a valid choice"),
+        (MEETINGS, {"topic": "nope"}, "Select a valid choice"),
+        (COMMITMENTS, {"status": "done"}, "Select a valid choice"),
+        (COMMITMENTS, {"meeting": "nope"}, "Select a valid choice"),
+        (INDICATORS, {"kind": "vibes"}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_gets_a_message_not_everything(client, url, params, message):
+    response = client.get(url, params)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "This address asks for something we cannot show" in page
+    assert 'class="data-table"' not in page and 'class="card-list"' not in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"indicator": "nope"},
+        {"year": "abc"},
+        {"page": "-1"},
+        {"per_page": "100000"},
+        {"q": "x" * 10_000},
+    ],
+)
+@pytest.mark.parametrize("output", ["csv", "json"])
+def test_bad_input_on_exports_is_400(client, params, output):
+    response = client.get(FIGURES, {**params, "format": output})
+    assert response.status_code == 400
+    errors = json.loads(response.content)["errors"]
+    assert errors
+
+
+def test_sql_looking_values_are_harmless(client):
+    for value in ["' OR 1=1 --", "1; DROP TABLE indicators_figure", '"><script>alert(1)</script>']:
+        for key in ["q", "indicator", "country", "year", "sort"]:
+            response = client.get(FIGURES, {key: value})
+            assert response.status_code in (200, 400)
+            assert "<script>alert(1)</script>" not in response.content.decode()
+    assert Figure.objects.count() == 13
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_figures(db):
+    FigureFactory.create_batch(200)
+
+
+@pytest.mark.parametrize("per_page", [10, 200])
+@pytest.mark.parametrize("output", ["html", "json"])
+def test_figure_list_queries_do_not_grow_with_page_size(
+    client, many_figures, django_assert_max_num_queries, per_page, output
+):
+    with django_assert_max_num_queries(12):
+        response = client.get(FIGURES, {"per_page": per_page, "format": output})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        MEETINGS + "?per_page=200",
+        COMMITMENTS + "?per_page=200",
+        INDICATORS + "?per_page=200",
+        "/indicators/trade-with-sco-members/",
+        "/meetings/chg-24-moscow-2025/",
+        "/commitments/6/",
+        "/figures/3/",
+    ],
+)
+def test_other_pages_use_a_fixed_number_of_queries(
+    client, many_figures, django_assert_max_num_queries, url
+):
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+
+
+def test_search_queries_are_bounded(client, many_figures, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        assert client.get(FIGURES, {"q": "Kazakhstan trade 2024 turnover more"}).status_code == 200
