@@ -75,6 +75,13 @@ def page(browser):
     context.close()
 
 
+# Migrations that create data (not schema), re-run after each transactional test's flush.
+DATA_MIGRATIONS = [
+    ("meetings", "0002_editors_group"),
+    ("indicators", "0002_editors_group"),
+]
+
+
 def restore_migration_data():
     """Transactional tests flush every table between tests, which also empties what data
     migrations created (the Editors group). Re-run those migrations' functions, which are
@@ -84,16 +91,11 @@ def restore_migration_data():
     from django.db.migrations.operations import RunPython
 
     loader = MigrationExecutor(connection).loader
-    for app_label in ("meetings", "indicators"):
-        for key in loader.graph.forwards_plan(loader.graph.leaf_nodes(app_label)[0]):
-            if key[0] != app_label:
-                continue
-            migration = loader.get_migration(*key)
-            operations = [op for op in migration.operations if isinstance(op, RunPython)]
-            if operations:
-                state = loader.project_state(key, at_end=True)
-                for operation in operations:
-                    operation.code(state.apps, None)
+    for key in DATA_MIGRATIONS:
+        state = loader.project_state(key, at_end=True)
+        for operation in loader.get_migration(*key).operations:
+            if isinstance(operation, RunPython):
+                operation.code(state.apps, None)
 
 
 @pytest.fixture
