@@ -9,13 +9,16 @@ EDITOR_USERNAME ?= editor
 PASSWORD_FILE := var/editor-password
 PYTEST_ARGS ?=
 
-.PHONY: install run serve setup test check lint format lock benchmark clean
+.PHONY: install run setup test check lint format lock screenshots clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 		echo "Could not create a virtualenv. On Debian/Ubuntu: sudo apt-get install -y python3-venv"; \
 		exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# axe-core, for the accessibility tests (skipped with a warning when npm is missing).
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund; \
+		else echo "npm not found: the accessibility tests need it (apt-get install -y npm)"; fi
 	@touch $(STAMP)
 
 ## install: the virtualenv in .venv with the locked dependencies (app + tests)
@@ -60,6 +63,10 @@ lock: install
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
+
+## screenshots: regenerate the README's screenshots (after `make setup`)
+screenshots: install
+	$(BIN)/python docs/take_screenshots.py
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

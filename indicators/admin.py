@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.history_admin import TrackedAdmin
+from sco_tracker.workflow_admin import PublishableAdmin
 
 from .models import Figure, Indicator
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TrackedAdmin):
-    list_display = ["name_en", "measure_kind", "default_unit", "topic", "figure_count"]
-    list_filter = ["measure_kind", "topic"]
+class IndicatorAdmin(PublishableAdmin):
+    list_display = ["name_en", "state", "measure_kind", "default_unit", "topic", "figure_count"]
+    list_filter = ["state", "measure_kind", "topic"]
     list_select_related = ["topic"]
     search_fields = ["name_en", "name_ru", "slug", "definition_en", "definition_ru"]
     autocomplete_fields = ["topic"]
@@ -34,9 +34,10 @@ class IndicatorAdmin(TrackedAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(TrackedAdmin):
+class FigureAdmin(PublishableAdmin):
     list_display = [
         "indicator",
+        "state",
         "subject",
         "display_value",
         "as_stated",
@@ -45,7 +46,16 @@ class FigureAdmin(TrackedAdmin):
         "stated_by",
     ]
     list_display_links = ["indicator", "display_value"]
-    list_filter = ["indicator", "scope", "country", "comparator", "unit", "meeting", "source"]
+    list_filter = [
+        "state",
+        "indicator",
+        "scope",
+        "country",
+        "comparator",
+        "unit",
+        "meeting",
+        "source",
+    ]
     list_select_related = ["indicator", "country", "source", "stated_by"]
     search_fields = [
         "as_stated",

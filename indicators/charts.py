@@ -31,7 +31,6 @@ class Point:
     y: float
     label: str
     title: str
-    url: str
 
     @property
     def cx(self) -> str:
@@ -137,7 +136,6 @@ def build_chart(indicator, figures, unit_label: str) -> Chart | None:
                     y=py(float(scaled(figure))),
                     label=f"{symbol} {number}".strip(),
                     title=f"{subject}, {figure.period_label}: {figure.display_value}",
-                    url=figure.get_absolute_url(),
                 )
             )
         series.append(line)

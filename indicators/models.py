@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meetings.models import Country, Meeting, Person, Source, Topic, check_quote_in_source
-from sco_tracker.history import TrackedModel, format_decimal
+from sco_tracker.history import PublicationState, PublishableModel, format_decimal
 from sco_tracker.localized import localized
 from sco_tracker.querysets import TrackedQuerySet
 
@@ -150,10 +150,17 @@ class IndicatorQuerySet(TrackedQuerySet):
     search_fields = ("name_en", "name_ru", "definition_en", "definition_ru")
     search_related = (("topic", "meetings.Topic"),)
 
+    def published(self):
+        return self.filter(state=PublicationState.PUBLISHED)
+
     def key_indicators(self, limit: int = 6):
         """The indicators with the most figures, for the home page."""
         return (
-            self.annotate(figure_count=models.Count("figures"))
+            self.annotate(
+                figure_count=models.Count(
+                    "figures", filter=Q(figures__state=PublicationState.PUBLISHED)
+                )
+            )
             .filter(figure_count__gt=0)
             .select_related("topic")
             .order_by("-figure_count", "name_en")[:limit]
@@ -168,6 +175,14 @@ class FigureQuerySet(TrackedQuerySet):
         ("stated_by", "meetings.Person"),
         ("source", "meetings.Source"),
     )
+
+    def published(self):
+        """Published figures whose indicator (and meeting, if any) are published too."""
+        return self.filter(
+            Q(meeting__isnull=True) | Q(meeting__state=PublicationState.PUBLISHED),
+            state=PublicationState.PUBLISHED,
+            indicator__state=PublicationState.PUBLISHED,
+        )
 
     def for_subject(self, code: str):
         """``KZ`` for a country, ``SCO`` for the organisation, ``WORLD`` for the world."""
@@ -189,7 +204,7 @@ class FigureQuerySet(TrackedQuerySet):
         )
 
 
-class Indicator(TrackedModel):
+class Indicator(PublishableModel):
     objects = IndicatorQuerySet.as_manager()
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -220,7 +235,9 @@ class Indicator(TrackedModel):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["name_en"]
+        permissions = [("publish_indicator", _("Can publish and withdraw indicators"))]
         constraints = [
+            PublishableModel.state_constraint("indicator"),
             models.CheckConstraint(
                 condition=Q(measure_kind__in=MeasureKind.values),
                 name="indicator_measure_kind_valid",
@@ -280,7 +297,7 @@ class Indicator(TrackedModel):
                 )
 
 
-class Figure(TrackedModel):
+class Figure(PublishableModel):
     """One number as one source states it, for one indicator and one subject."""
 
     objects = FigureQuerySet.as_manager()
@@ -405,7 +422,32 @@ class Figure(TrackedModel):
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
         ordering = ["indicator__name_en", "-period_end", "id"]
+        permissions = [("publish_figure", _("Can publish and withdraw figures"))]
         constraints = [
+            PublishableModel.state_constraint("figure"),
+            models.CheckConstraint(
+                condition=~Q(state=PublicationState.PUBLISHED) | ~Q(quote=""),
+                name="figure_published_has_quote",
+                violation_error_message=_("A published figure needs its verbatim quote."),
+            ),
+            models.CheckConstraint(
+                condition=Q(base_value__isnull=True)
+                | ~Q(measure_kind__in=[MeasureKind.MULTIPLE, MeasureKind.GROWTH_RATE]),
+                name="figure_base_value_only_for_from_to",
+                violation_error_message=_(
+                    "A multiple or growth rate is compared with a base period, not a base value."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(base_period_start__isnull=True)
+                | Q(base_value__isnull=False)
+                | Q(measure_kind__in=[MeasureKind.MULTIPLE, MeasureKind.GROWTH_RATE]),
+                name="figure_base_period_only_with_comparison",
+                violation_error_message=_(
+                    "A base period belongs to a comparison: a multiple, a growth rate or a "
+                    "“from A to B” figure with a base value."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(comparator__in=Comparator.values),
                 name="figure_comparator_valid",
@@ -583,6 +625,26 @@ class Figure(TrackedModel):
                     add("value", _("A share is a percentage between 0 and 100."))
                 if self.unit_multiplier:
                     add("unit_multiplier", _("A share takes no multiplier."))
+            relative = self.measure_kind in (MeasureKind.MULTIPLE, MeasureKind.GROWTH_RATE)
+            if self.base_value is not None and relative:
+                add(
+                    "base_value",
+                    _(
+                        "A multiple or growth rate is compared with a base period, not a base "
+                        "value: leave this empty and give the base period."
+                    ),
+                )
+            if self.base_period_start and self.base_value is None and not relative:
+                add(
+                    "base_period_start",
+                    _(
+                        "A base period belongs to a comparison: give the base value "
+                        "(“from A to B”) too, or leave the base period empty."
+                    ),
+                )
+
+        if self.state == PublicationState.PUBLISHED and not (self.quote or "").strip():
+            add("quote", _("A published figure needs its verbatim quote."))
 
         try:
             check_quote_in_source(self.quote, self.source if self.source_id else None)

@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from sco_tracker.views import FilteredListView
@@ -31,7 +31,9 @@ class IndicatorListView(FilteredListView):
         return (
             Indicator.objects.published()
             .select_related("topic")
-            .annotate(figure_count=Count("figures"))
+            .annotate(
+                figure_count=Count("figures", filter=Q(figures__in=Figure.objects.published()))
+            )
             .with_revision_info()
             .order_by("name_en")
         )

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.history_admin import TrackedAdmin
+from sco_tracker.history_admin import TrackedAdmin, TrackedInlineForm
+from sco_tracker.workflow_admin import PublishableAdmin
 
 from .models import (
     Commitment,
@@ -75,16 +76,19 @@ class SessionInline(admin.StackedInline):
 
 class DelegationInline(admin.TabularInline):
     model = Delegation
+    form = TrackedInlineForm
     extra = 0
-    fields = ["country", "head", "head_office_en", "head_office_ru"]
+    fields = ["country", "head", "head_office_en", "head_office_ru", "version"]
     autocomplete_fields = ["country", "head"]
     show_change_link = True
 
 
 class CommitmentInline(admin.TabularInline):
     model = Commitment
+    form = TrackedInlineForm
     extra = 0
-    fields = ["title_en", "title_ru", "kind", "status", "topic", "countries"]
+    fields = ["title_en", "title_ru", "kind", "status", "topic", "countries", "state", "version"]
+    readonly_fields = ["state"]
     autocomplete_fields = ["topic", "countries"]
     show_change_link = True
 
@@ -151,15 +155,17 @@ class DelegationAdmin(TrackedAdmin):
 
 class CommitmentQuoteInline(admin.StackedInline):
     model = CommitmentQuote
+    form = TrackedInlineForm
     extra = 0
-    fields = ["source", "quote"]
+    fields = ["source", "quote", "version"]
     autocomplete_fields = ["source"]
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(TrackedAdmin):
-    list_display = ["title_en", "meeting", "kind", "status", "topic", "target_date"]
-    list_filter = ["status", "kind", "topic", "meeting", "countries"]
+class CommitmentAdmin(PublishableAdmin):
+    list_display = ["title_en", "state", "status", "kind", "meeting", "topic", "target_date"]
+    list_editable = ["status"]
+    list_filter = ["state", "status", "kind", "topic", "meeting", "countries"]
     list_select_related = ["meeting", "topic"]
     search_fields = ["title_en", "title_ru", "notes", "quotes__quote"]
     date_hierarchy = "meeting__start_date"

@@ -12,7 +12,7 @@ from django.db.models.functions import Length, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.history import TrackedModel
+from sco_tracker.history import PublicationState, PublishableModel, TrackedModel
 from sco_tracker.localized import localized
 from sco_tracker.querysets import TrackedQuerySet
 
@@ -74,6 +74,9 @@ class MeetingQuerySet(TrackedQuerySet):
         ("chair", "meetings.Person"),
     )
 
+    def published(self):
+        return self.filter(state=PublicationState.PUBLISHED)
+
     def in_year(self, year: int):
         return self.filter(start_date__year__lte=year, end_date__year__gte=year)
 
@@ -86,6 +89,12 @@ class CommitmentQuerySet(TrackedQuerySet):
         ("people", "meetings.Person"),
         ("topic", "meetings.Topic"),
     )
+
+    def published(self):
+        """Published commitments of published meetings."""
+        return self.filter(
+            state=PublicationState.PUBLISHED, meeting__state=PublicationState.PUBLISHED
+        )
 
 
 class CommitmentQuoteQuerySet(TrackedQuerySet):
@@ -263,7 +272,7 @@ class MeetingBody(models.TextChoices):
     OTHER = "other", _("other meeting")
 
 
-class Meeting(TrackedModel):
+class Meeting(PublishableModel):
     objects = MeetingQuerySet.as_manager()
 
     body = models.CharField(_("body"), max_length=40, choices=MeetingBody.choices)
@@ -318,7 +327,9 @@ class Meeting(TrackedModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-start_date", "title_en"]
+        permissions = [("publish_meeting", _("Can publish and withdraw meetings"))]
         constraints = [
+            PublishableModel.state_constraint("meeting"),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="meeting_ends_after_start",
@@ -493,7 +504,7 @@ COMMITMENT_STATUS_HELP = _(
 )
 
 
-class Commitment(TrackedModel):
+class Commitment(PublishableModel):
     objects = CommitmentQuerySet.as_manager()
 
     meeting = models.ForeignKey(
@@ -534,7 +545,9 @@ class Commitment(TrackedModel):
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["-meeting__start_date", "id"]
+        permissions = [("publish_commitment", _("Can publish and withdraw commitments"))]
         constraints = [
+            PublishableModel.state_constraint("commitment"),
             models.CheckConstraint(
                 condition=Q(kind__in=CommitmentKind.values), name="commitment_kind_valid"
             ),

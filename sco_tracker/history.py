@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from concurrency.fields import AutoIncVersionField
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
@@ -92,16 +93,21 @@ class TrackedHistoricalRecords(HistoricalRecords):
 
 
 class TrackedModel(models.Model):
-    """Base of every editorial model: full revision history, many-to-many included.
+    """Base of every editorial model: full revision history (many-to-many included) and
+    optimistic locking.
 
-    Subclasses list their many-to-many fields in ``_history_m2m_fields`` and may name
-    fields that are bookkeeping rather than content in ``revision_ignored_fields``.
+    ``version`` (django-concurrency) goes up on every save; a save carrying an older
+    version than the database's is refused, so two editors cannot silently overwrite
+    each other. It is bookkeeping, not content, so it is left out of the history.
+    Subclasses list their many-to-many fields in ``_history_m2m_fields``.
     """
 
-    revision_ignored_fields: tuple[str, ...] = ()
+    version = AutoIncVersionField(verbose_name=_("version"))
 
     objects = TrackedQuerySet.as_manager()
-    history = TrackedHistoricalRecords(inherit=True, bases=[RevisionInfo])
+    history = TrackedHistoricalRecords(
+        inherit=True, bases=[RevisionInfo], excluded_fields=["version"]
+    )
 
     class Meta:
         abstract = True
@@ -113,17 +119,46 @@ class TrackedModel(models.Model):
         return self
 
 
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class PublishableModel(TrackedModel):
+    """A record readers see only once a reviewer has published it."""
+
+    state = models.CharField(
+        _("publication state"),
+        max_length=12,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+        help_text=_("Changed through the workflow actions, not by editing."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def state_constraint(cls, model_name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=models.Q(state__in=PublicationState.values),
+            name=f"{model_name}_state_valid",
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == PublicationState.PUBLISHED
+
+
 def tracked_m2m_fields(model) -> list[models.ManyToManyField]:
     return model._revision_recorder.get_m2m_fields_from_model(model)
 
 
 def tracked_fields(model) -> list[models.Field]:
-    ignored = set(model.revision_ignored_fields)
-    return [
-        field
-        for field in model._revision_recorder.fields_included(model)
-        if field.name not in ignored
-    ]
+    return model._revision_recorder.fields_included(model)
 
 
 def latest_revision(instance):

@@ -1,22 +1,32 @@
-"""Admin base for tracked models: every write asks why, and leaves exactly one revision.
+"""Admin base for tracked models: every write asks why, leaves exactly one revision, and
+never silently overwrites someone else's change.
 
 The Django admin saves a record in steps (the object, then its many-to-many fields, then
 inline formsets). ``TrackedAdmin`` marks the object so those steps write no revision of
 their own and records one revision when the admin logs the change, which it does after
 the last step on every path that edits through a form: the add/change form, ``list_editable``
-rows and the revert form.
+rows and the revert form. Forms carry the record's ``version``; see ``locking.py``.
 """
 
+from concurrency.compat import concurrency_param_name
+from concurrency.exceptions import RecordModifiedError
+from concurrency.admin import ConcurrentManagementForm
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.http import Http404
+from django.forms.models import BaseModelFormSet
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .locking import OptimisticLockFormMixin, SeenRevisionField
 
 from .history import (
     REASON_CREATED,
@@ -29,10 +39,12 @@ from .history import (
 )
 
 CHANGE_REASON_FIELD = "change_reason"
+LIST_REASON_FIELD = "list_change_reason"
 
 
-class TrackedAdminForm(forms.ModelForm):
-    """Adds the reason for change; required when editing, optional when creating."""
+class TrackedAdminForm(OptimisticLockFormMixin, forms.ModelForm):
+    """Adds the reason for change (required when editing, optional when creating) and the
+    optimistic lock (``version`` and the latest revision seen)."""
 
     change_reason = forms.CharField(
         label=_("Reason for change"),
@@ -43,6 +55,7 @@ class TrackedAdminForm(forms.ModelForm):
             "Kept with the revision and shown to auditors."
         ),
     )
+    seen_revision = SeenRevisionField()
     # Many-to-many values of the revision being restored (set by the revert view).
     revert_m2m_initial: dict = {}
 
@@ -57,6 +70,60 @@ class TrackedAdminForm(forms.ModelForm):
                 self.initial[name] = ids
 
 
+class TrackedInlineForm(OptimisticLockFormMixin, forms.ModelForm):
+    """Inline rows carry their own version; a conflict is reported on the row."""
+
+
+class ReasonActionForm(helpers.ActionForm):
+    change_reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"size": 40, "placeholder": _("Why? (kept with each revision)")}),
+    )
+
+
+class ReasonChangelistFormSet(BaseModelFormSet):
+    """``list_editable`` rows: one reason for the whole save, each row version-checked.
+
+    The versions travel in the management form (django-concurrency renders one hidden
+    input per row there, since the change list shows no other hidden fields)."""
+
+    request = None
+
+    @property
+    def management_form(self):
+        plain = super().management_form
+        wrapped = ConcurrentManagementForm(
+            plain.data if self.is_bound else None,
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+            initial=plain.initial,
+            versions=[(obj.pk, obj.version) for obj in self.get_queryset()],
+        )
+        wrapped.full_clean()
+        return wrapped
+
+    def clean(self):
+        super().clean()
+        changed = [form for form in self.forms if form.has_changed()]
+        if not changed:
+            return
+        if not self.request.POST.get(LIST_REASON_FIELD, "").strip():
+            raise forms.ValidationError(
+                _("Give a reason for these changes in the “Reason for change” box above the list.")
+            )
+        for form in changed:
+            submitted = self.request.POST.get(f"{concurrency_param_name}_{form.instance.pk}")
+            current = type(form.instance)._default_manager.filter(pk=form.instance.pk).values_list(
+                "version", flat=True
+            ).first()
+            if submitted is not None and current is not None and str(current) != submitted:
+                from .locking import describe_conflict
+
+                form.add_error(form._meta.fields[0], describe_conflict(form.instance, None))
+
+
 class ReadableChangeHelper(HistoricalRecordContextHelper):
     """Diffs in the admin history show choice labels and names, not raw keys."""
 
@@ -66,9 +133,12 @@ class ReadableChangeHelper(HistoricalRecordContextHelper):
 
 class TrackedAdmin(SimpleHistoryAdmin):
     form = TrackedAdminForm
+    action_form = ReasonActionForm
     object_history_list_template = "admin/tracked_history_list.html"
+    change_list_template = "admin/tracked_change_list.html"
     history_list_per_page = 50
     history_list_display = ["revision_note"]
+    show_facets = admin.ShowFacets.ALWAYS
 
     # --- the form -------------------------------------------------------------------
 
@@ -82,13 +152,19 @@ class TrackedAdmin(SimpleHistoryAdmin):
         ]
         return [
             *fieldsets,
-            (_("Reason for change"), {"fields": [CHANGE_REASON_FIELD]}),
+            (_("Reason for change"), {"fields": [CHANGE_REASON_FIELD, "version", "seen_revision"]}),
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         restored = getattr(request, "_revert_record", None)
         if restored is not None:
+            # The revert form edits the record as it is now, so it carries today's version.
+            obj.version = (
+                self.model._default_manager.filter(pk=obj.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             initial = {
                 field.name: sorted(recorded_m2m_ids(restored, field))
                 for field in tracked_m2m_fields(self.model)
@@ -96,16 +172,27 @@ class TrackedAdmin(SimpleHistoryAdmin):
             form = type(form.__name__, (form,), {"revert_m2m_initial": initial})
         return form
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Someone saved between this form's check and its write (the transaction was
+            # rolled back). Going through the form again reports their change.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def reason_for(self, request, form, change: bool) -> str:
         if CHANGE_REASON_FIELD in form.fields:
             reason = form.cleaned_data.get(CHANGE_REASON_FIELD, "")
         else:  # list_editable rows share the reason typed above the change list
-            reason = request.POST.get(CHANGE_REASON_FIELD, "").strip()
+            reason = request.POST.get(LIST_REASON_FIELD, "").strip()
         return reason or ("" if change else REASON_CREATED)
 
     # --- saving ---------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        list_version = request.POST.get(f"{concurrency_param_name}_{obj.pk}")
+        if change and "version" not in form.fields and list_version is not None:
+            obj.version = int(list_version)  # a list_editable row: the version shown
         obj.stamp_revision(user=request.user, reason=self.reason_for(request, form, change))
         obj._defer_revision = True
         restored = getattr(request, "_revert_record", None)
@@ -154,6 +241,83 @@ class TrackedAdmin(SimpleHistoryAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
+    # --- the change list: list_editable and actions ----------------------------------
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(
+            request, formset=ReasonChangelistFormSet, **kwargs
+        )
+        formset.request = request
+        return formset
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except RecordModifiedError:
+            self.message_user(
+                request,
+                _("Nothing was saved: a record changed while your edits were being saved."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        """Each selected row carries the version the user saw (``pk,version``)."""
+        attrs = {
+            "class": "action-select",
+            "aria-label": format_html(_("Select this object for an action - {}"), obj),
+        }
+        checkbox = forms.CheckboxInput(attrs, lambda value: False)
+        return checkbox.render(helpers.ACTION_CHECKBOX_NAME, f"{obj.pk},{obj.version}")
+
+    def response_action(self, request, queryset):
+        """Refuse an action on rows that changed since the list was shown."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        pairs = [value.split(",", 1) for value in selected if "," in value]
+        if pairs:
+            shown = {pk: version for pk, version in pairs}
+            current = {
+                str(pk): version
+                for pk, version in self.model._default_manager.filter(
+                    pk__in=[pk for pk in shown if pk.isdigit()]
+                ).values_list("pk", "version")
+            }
+            stale = [pk for pk, version in shown.items() if str(current.get(pk)) != version]
+            if stale:
+                self.message_user(request, self.stale_message(stale), messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            post = request.POST.copy()
+            post.setlist(helpers.ACTION_CHECKBOX_NAME, list(shown))
+            request.POST = post
+        return super().response_action(request, queryset)
+
+    def stale_message(self, stale_pks):
+        records = []
+        for obj in self.model._default_manager.filter(pk__in=stale_pks):
+            latest = obj.history.select_related("history_user").order_by("-history_date").first()
+            who = latest.history_user.get_username() if latest and latest.history_user else "—"
+            when = (
+                formats.date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT")
+                if latest
+                else "—"
+            )
+            reason = latest.history_change_reason if latest else ""
+            records.append((str(obj), who, when, reason or "—"))
+        return format_html(
+            "{} <ul>{}</ul> {}",
+            ngettext(
+                "Nothing was done: this record changed after the list was shown:",
+                "Nothing was done: these records changed after the list was shown:",
+                len(records),
+            ),
+            format_html_join("", "<li>{} — {}, {} (“{}”)</li>", records),
+            gettext("Check the changes, then select and run the action again."),
+        )
+
+    def action_reason(self, request) -> str:
+        return request.POST.get(CHANGE_REASON_FIELD, "").strip()
+
     # --- history and revert ---------------------------------------------------------
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -163,7 +327,10 @@ class TrackedAdmin(SimpleHistoryAdmin):
             self.model.history.model,
             **{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id},
         )
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except RecordModifiedError:
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=_("Revision"))
     def revision_note(self, record):

@@ -4,12 +4,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .workflow_admin import review_queue
 
 admin.site.site_header = _("SCO Tracker — editorial")
 admin.site.site_title = _("SCO Tracker")
 admin.site.index_title = _("Meetings, commitments and figures")
 
 urlpatterns = [
+    path("admin/review/", admin.site.admin_view(review_queue), name="admin_review_queue"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

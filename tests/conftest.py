@@ -79,6 +79,8 @@ def page(browser):
 DATA_MIGRATIONS = [
     ("meetings", "0002_editors_group"),
     ("indicators", "0002_editors_group"),
+    ("meetings", "0006_reviewers_group"),
+    ("indicators", "0005_reviewers_group"),
 ]
 
 

@@ -500,6 +500,7 @@ def test_figure_add_form_groups_fields_as_an_editor_reads_a_source(editor_client
         "Period",
         "Who said it, where",
         "Source and quote",
+        "Publication",
         "Reason for change",
     ]
     # Creating needs no reason: "Created" is recorded.
@@ -530,3 +531,4 @@ def test_model_level_constraints_hold_without_forms(db):
         country.code = bad_code
         with pytest.raises(IntegrityError), transaction.atomic():
             country.save()
+        country.refresh_from_db()

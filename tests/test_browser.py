@@ -1,6 +1,11 @@
 """Key editorial flows in a real Chromium."""
 
+import csv
+import io
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from indicators.models import Figure
@@ -42,3 +47,82 @@ def test_change_form_will_not_submit_without_a_reason(live_seed, page):
     # Still on the form (the browser refuses an empty required field); nothing saved.
     expect(page.locator("#id_value")).to_have_value("31")
     assert Figure.objects.get(pk=1).history.count() == 1
+
+
+# --- the public site ------------------------------------------------------------------
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_reader_filters_opens_a_figure_switches_language_and_downloads_csv(live_seed, page):
+    page.goto(f"{live_seed.url}/figures/")
+    page.select_option("#id_country", "KZ")
+    page.fill("#id_year", "2024")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/figures/?*")
+    assert "country=KZ" in page.url and "year=2024" in page.url
+    rows = page.locator("table.data-table tbody tr")
+    expect(rows).to_have_count(3)  # trade, transit tonnage, transit growth (2020–2024)
+    expect(page.locator(".result-count")).to_contain_text("3 results")
+
+    page.get_by_role("link", name="Trade turnover with SCO member states").click()
+    expect(page.locator("h1")).to_contain_text("> 67 billion USD")
+    expect(page.locator("blockquote")).to_contain_text("превысил $67 млрд")
+
+    page.get_by_role("link", name="Русский").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("h1")).to_contain_text("> 67 млрд USD")
+    expect(page.locator(".kicker")).to_contain_text("Товарооборот с государствами — членами ШОС")
+
+    page.goto(f"{live_seed.url}/ru/figures/?country=KZ&year=2024")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "figures.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert {row["country"] for row in rows} == {"KZ"}
+    assert len(rows) == 3
+    assert {row["indicator_name"] for row in rows} >= {"Товарооборот с государствами — членами ШОС"}
+
+
+def test_bad_filter_in_the_browser_shows_the_message_by_the_field(live_seed, page):
+    page.goto(f"{live_seed.url}/figures/?year=abc")
+    expect(page.locator(".error-summary")).to_contain_text("Year: Enter a whole number.")
+    expect(page.locator("#id_year")).to_have_value("abc")
+    expect(page.locator("table.data-table")).to_have_count(0)
+
+
+PAGE_TYPES = [
+    "/",
+    "/meetings/",
+    "/meetings/chg-24-moscow-2025/",
+    "/commitments/",
+    "/commitments/6/",
+    "/indicators/",
+    "/indicators/trade-with-sco-members/",
+    "/figures/",
+    "/figures/3/",
+    "/figures/3/history/",
+    "/figures/?year=abc",
+    "/ru/figures/",
+]
+
+
+def test_no_serious_accessibility_violations(live_seed, browser):
+    assert AXE.exists(), "axe-core is missing: run `make install` (needs npm)"
+    context = browser.new_context(bypass_csp=True, locale="en-GB")
+    page = context.new_page()
+    failures = {}
+    for path in PAGE_TYPES:
+        page.goto(live_seed.url + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+        serious = [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            failures[path] = serious
+    context.close()
+    assert failures == {}
