@@ -184,6 +184,21 @@ class FigureQuerySet(TrackedQuerySet):
             indicator__state=PublicationState.PUBLISHED,
         )
 
+    def parents_published(self, pk) -> bool:
+        """Whether the figure's indicator (and meeting) are public, so its history may be."""
+        latest = (
+            self.model.history.filter(id=pk)
+            .order_by("-history_date", "-history_id")
+            .values("indicator_id", "meeting_id")
+            .first()
+        )
+        if latest is None:
+            return False
+        public = Indicator.objects.published().filter(pk=latest["indicator_id"]).exists()
+        if latest["meeting_id"]:
+            public = public and Meeting.objects.published().filter(pk=latest["meeting_id"]).exists()
+        return public
+
     def for_subject(self, code: str):
         """``KZ`` for a country, ``SCO`` for the organisation, ``WORLD`` for the world."""
         code = code.upper()

@@ -96,6 +96,15 @@ class CommitmentQuerySet(TrackedQuerySet):
             state=PublicationState.PUBLISHED, meeting__state=PublicationState.PUBLISHED
         )
 
+    def parents_published(self, pk) -> bool:
+        latest = (
+            self.model.history.filter(id=pk)
+            .order_by("-history_date", "-history_id")
+            .values("meeting_id")
+            .first()
+        )
+        return bool(latest) and Meeting.objects.published().filter(pk=latest["meeting_id"]).exists()
+
 
 class CommitmentQuoteQuerySet(TrackedQuerySet):
     search_fields = ("quote",)
@@ -568,9 +577,11 @@ class Commitment(PublishableModel):
 
     def status_timeline(self) -> list[dict]:
         """Each status the commitment has had: since when, and the reason given."""
+        from sco_tracker.revisions import public_revisions
+
         timeline = []
-        revisions = self.history.exclude(history_type="-").order_by("history_date", "history_id")
-        for revision in revisions.only("status", "history_date", "history_change_reason"):
+        revisions = public_revisions(Commitment, self.history.exclude(history_type="-"))
+        for revision in revisions.order_by("history_date", "history_id"):
             if timeline and timeline[-1]["status"] == revision.status:
                 continue
             timeline.append(

@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
-from concurrency.fields import AutoIncVersionField
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name

@@ -8,9 +8,9 @@ the last step on every path that edits through a form: the add/change form, ``li
 rows and the revert form. Forms carry the record's ``version``; see ``locking.py``.
 """
 
+from concurrency.admin import ConcurrentManagementForm
 from concurrency.compat import concurrency_param_name
 from concurrency.exceptions import RecordModifiedError
-from concurrency.admin import ConcurrentManagementForm
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -26,8 +26,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .locking import OptimisticLockFormMixin, SeenRevisionField
-
 from .history import (
     REASON_CREATED,
     REASON_DELETED,
@@ -37,6 +35,7 @@ from .history import (
     recorded_m2m_ids,
     tracked_m2m_fields,
 )
+from .locking import OptimisticLockFormMixin, SeenRevisionField
 
 CHANGE_REASON_FIELD = "change_reason"
 LIST_REASON_FIELD = "list_change_reason"
@@ -79,7 +78,9 @@ class ReasonActionForm(helpers.ActionForm):
         label=_("Reason"),
         required=False,
         max_length=1000,
-        widget=forms.TextInput(attrs={"size": 40, "placeholder": _("Why? (kept with each revision)")}),
+        widget=forms.TextInput(
+            attrs={"size": 40, "placeholder": _("Why? (kept with each revision)")}
+        ),
     )
 
 
@@ -115,9 +116,12 @@ class ReasonChangelistFormSet(BaseModelFormSet):
             )
         for form in changed:
             submitted = self.request.POST.get(f"{concurrency_param_name}_{form.instance.pk}")
-            current = type(form.instance)._default_manager.filter(pk=form.instance.pk).values_list(
-                "version", flat=True
-            ).first()
+            current = (
+                type(form.instance)
+                ._default_manager.filter(pk=form.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             if submitted is not None and current is not None and str(current) != submitted:
                 from .locking import describe_conflict
 
@@ -244,9 +248,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
     # --- the change list: list_editable and actions ----------------------------------
 
     def get_changelist_formset(self, request, **kwargs):
-        formset = super().get_changelist_formset(
-            request, formset=ReasonChangelistFormSet, **kwargs
-        )
+        formset = super().get_changelist_formset(request, formset=ReasonChangelistFormSet, **kwargs)
         formset.request = request
         return formset
 

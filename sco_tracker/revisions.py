@@ -9,13 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
-from .history import display_value, tracked_fields, tracked_m2m_fields
+from .history import (
+    PublicationState,
+    PublishableModel,
+    display_value,
+    tracked_fields,
+    tracked_m2m_fields,
+)
 
 # Bookkeeping that readers need not see in a diff.
 HIDDEN_FIELDS = {"id", "measure_kind"}
@@ -25,6 +32,8 @@ KIND_LABELS = {
     "changed": _("changed"),
     "deleted": _("deleted"),
     "reverted": _("reverted"),
+    "published": _("published"),
+    "withdrawn": _("withdrawn"),
 }
 
 
@@ -82,6 +91,26 @@ class Revision:
         return gettext("Reverted to the revision of %(date)s") % {"date": when}
 
 
+def public_revisions(model, history=None):
+    """The revisions readers may see: for a publishable model, those in which the record was
+    published, and the withdrawal that took it down; never a draft or one under review."""
+    history = model.history.all() if history is None else history
+    if not issubclass(model, PublishableModel):
+        return history
+    previous_state = Subquery(
+        model.history.filter(
+            **{model._meta.pk.attname: OuterRef(model._meta.pk.attname)},
+            history_date__lt=OuterRef("history_date"),
+        )
+        .order_by("-history_date", "-history_id")
+        .values("state")[:1]
+    )
+    return history.annotate(previous_state=previous_state).filter(
+        Q(state=PublicationState.PUBLISHED)
+        | Q(state=PublicationState.WITHDRAWN, previous_state=PublicationState.PUBLISHED)
+    )
+
+
 def revision_kind(record) -> str:
     if record.history_type == "+":
         return "created"
@@ -89,6 +118,12 @@ def revision_kind(record) -> str:
         return "deleted"
     if record.reverted_to_history_id is not None:
         return "reverted"
+    state = getattr(record, "state", None)
+    previous = getattr(record, "previous_state", None)
+    if state == PublicationState.WITHDRAWN and previous == PublicationState.PUBLISHED:
+        return "withdrawn"
+    if state == PublicationState.PUBLISHED and previous not in (None, PublicationState.PUBLISHED):
+        return "published"
     return "changed"
 
 

@@ -241,21 +241,20 @@ class RecordHistoryView(View):
         return getattr(past, self.model._meta.pk.attname), None
 
     def get(self, request, **kwargs):
-        from .revisions import describe_revisions
+        from .revisions import describe_revisions, public_revisions
 
         pk, current = self.find_pk(kwargs[self.lookup])
         key = self.model._meta.pk.attname
         revisions = (
-            self.model.history.filter(**{key: pk})
+            public_revisions(self.model, self.model.history.filter(**{key: pk}))
             .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
         paginator = Paginator(revisions, self.per_page)
         controls = ListControlsForm(request.GET)
-        number = controls.cleaned_data.get("page") if controls.is_valid() else None
-        if not controls.is_valid() or paginator.count == 0:
+        if not controls.is_valid() or paginator.count == 0 or not self.parents_public(pk):
             raise Http404
-        page = paginator.page(min(number or 1, paginator.num_pages))
+        page = paginator.page(min(controls.cleaned_data.get("page") or 1, paginator.num_pages))
         records = list(page.object_list)
         older = revisions[page.end_index() : page.end_index() + 1].first()
         latest = records[0] if page.number == 1 else revisions.first()
@@ -266,11 +265,18 @@ class RecordHistoryView(View):
                 "model_name": self.model._meta.verbose_name,
                 "record": current,
                 "title": str(current) if current is not None else str(latest.instance),
-                "deleted": latest.history_type == "-" and current is None,
-                "deleted_on": latest.history_date if current is None else None,
+                "gone": current is None,
+                "deleted": current is None and latest.history_type == "-",
+                "withdrawn": current is None and getattr(latest, "state", "") == "withdrawn",
+                "gone_on": latest.history_date if current is None else None,
                 "revisions": describe_revisions(
                     self.model, records, older, show_editor_names=request.user.is_staff
                 ),
                 "page_obj": page,
             },
         )
+
+    def parents_public(self, pk) -> bool:
+        """A figure of an unpublished indicator (say) stays private, history included."""
+        check = getattr(self.model.objects, "parents_published", None)
+        return check(pk) if check else True

@@ -101,10 +101,15 @@ def restore_migration_data():
 
 
 @pytest.fixture
-def live_seed(live_server):
-    """A live server with the seed data (tests using it: ``django_db(transaction=True)``)."""
+def committed_seed(transactional_db):
+    """The seed data, committed, for tests whose threads or servers use other connections."""
     restore_migration_data()
     call_command("load_seed_data", verbosity=0)
+
+
+@pytest.fixture
+def live_seed(committed_seed, live_server):
+    """A live server with the seed data."""
     return live_server
 
 
