@@ -126,3 +126,77 @@ def test_no_serious_accessibility_violations(live_seed, browser):
             failures[path] = serious
     context.close()
     assert failures == {}
+
+
+# --- workflow and locking -----------------------------------------------------------------
+
+
+def reviewer_account():
+    from django.contrib.auth.models import Group
+
+    user = EditorFactory(username="rita")
+    user.groups.set([Group.objects.get(name="Reviewers")])
+    return user
+
+
+def test_two_editors_same_figure_second_gets_the_conflict_with_input_kept(live_seed, browser):
+    EditorFactory(username="alice")
+    EditorFactory(username="bob")
+    sessions = []
+    for name in ("alice", "bob"):
+        context = browser.new_context(locale="en-GB")
+        page = context.new_page()
+        log_in(page, live_seed, username=name)
+        page.goto(f"{live_seed.url}/admin/indicators/figure/3/change/")
+        sessions.append((context, page))
+    (context_a, alice), (context_b, bob) = sessions
+
+    alice.fill("#id_value", "68")
+    alice.fill("#id_change_reason", "Ministry's final figure")
+    alice.click("input[name=_save]")
+    expect(alice.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    bob.fill("#id_value", "69")
+    bob.fill("#id_as_stated", "около $69 млрд")
+    bob.fill("#id_change_reason", "My reading")
+    bob.click("input[name=_save]")
+    errors = bob.locator(".errornote, .errorlist")
+    expect(errors.first).to_be_visible()
+    expect(bob.locator("#figure_form")).to_contain_text("someone else changed this record")
+    expect(bob.locator("#figure_form")).to_contain_text("alice")
+    expect(bob.locator("#figure_form")).to_contain_text("Ministry's final figure")
+    expect(bob.locator("#id_value")).to_have_value("69")
+    expect(bob.locator("#id_as_stated")).to_have_value("около $69 млрд")
+    assert Figure.objects.get(pk=3).value == 68
+    context_a.close()
+    context_b.close()
+
+
+def test_draft_is_invisible_until_a_reviewer_publishes_it(live_seed, browser, page):
+    reviewer_account()
+    figure = Figure.objects.get(pk=3)
+    figure.state = "draft"
+    figure.stamp_revision(reason="Back to draft for checking").save()
+
+    page.goto(f"{live_seed.url}/figures/3/")
+    expect(page.locator("h1")).to_contain_text("Not Found")
+    page.goto(f"{live_seed.url}/figures/")
+    trade_link = page.get_by_role("link", name="Trade turnover with SCO member states", exact=True)
+    expect(trade_link).to_have_count(0)
+
+    staff = browser.new_context(locale="en-GB")
+    reviewer = staff.new_page()
+    log_in(reviewer, live_seed, username="rita")
+    reviewer.goto(f"{live_seed.url}/admin/indicators/figure/?state__exact=draft")
+    reviewer.locator("input.action-select").first.check()
+    reviewer.select_option("select[name=action]", "publish")
+    reviewer.fill("input[name=change_reason]", "Checked against the release")
+    reviewer.click("button[name=index]")
+    expect(reviewer.locator(".messagelist")).to_contain_text("is now published")
+    staff.close()
+
+    page.goto(f"{live_seed.url}/figures/3/")
+    expect(page.locator("h1")).to_contain_text("> 67 billion USD")
+    page.goto(f"{live_seed.url}/figures/3/history/")
+    expect(page.locator(".revision-list")).to_contain_text("Checked against the release")
+    expect(page.locator(".revision-list")).not_to_contain_text("Back to draft for checking")
