@@ -45,8 +45,7 @@ class IndicatorFilter(PublicFilterSet):
         fields = []
 
     def filter_country(self, queryset, name, value):
-        figures = Figure.objects.published().for_subject(value)
-        return queryset.filter(pk__in=figures.values("indicator"))
+        return queryset.with_figures_for(value)
 
 
 class FigureFilter(PublicFilterSet):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Power
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -147,20 +147,31 @@ def format_quantity(value, multiplier: int, unit: str, comparator: str = Compara
 
 
 class IndicatorQuerySet(TrackedQuerySet):
+    publishable = True
     search_fields = ("name_en", "name_ru", "definition_en", "definition_ru")
     search_related = (("topic", "meetings.Topic"),)
 
-    def published(self):
-        return self.filter(state=PublicationState.PUBLISHED)
+    def with_figure_count(self):
+        """``figure_count``: the published figures of each indicator (at the same moment)."""
+        figures = (
+            self.at_same_time(Figure)
+            .published()
+            .filter(indicator_id=OuterRef("id"))
+            .order_by()
+            .values("indicator_id")
+            .annotate(n=models.Count("*"))
+            .values("n")[:1]
+        )
+        return self.annotate(figure_count=Coalesce(Subquery(figures), Value(0)))
+
+    def with_figures_for(self, subject_code: str):
+        figures = self.at_same_time(Figure).published().for_subject(subject_code)
+        return self.filter(id__in=figures.values("indicator_id"))
 
     def key_indicators(self, limit: int = 6):
         """The indicators with the most figures, for the home page."""
         return (
-            self.annotate(
-                figure_count=models.Count(
-                    "figures", filter=Q(figures__state=PublicationState.PUBLISHED)
-                )
-            )
+            self.with_figure_count()
             .filter(figure_count__gt=0)
             .select_related("topic")
             .order_by("-figure_count", "name_en")[:limit]
@@ -168,6 +179,8 @@ class IndicatorQuerySet(TrackedQuerySet):
 
 
 class FigureQuerySet(TrackedQuerySet):
+    publishable = True
+    public_parents = (("indicator", False), ("meeting", True))
     search_fields = ("as_stated", "quote", "period_label", "note", "estimate_by")
     search_related = (
         ("indicator", "indicators.Indicator"),
@@ -175,14 +188,6 @@ class FigureQuerySet(TrackedQuerySet):
         ("stated_by", "meetings.Person"),
         ("source", "meetings.Source"),
     )
-
-    def published(self):
-        """Published figures whose indicator (and meeting, if any) are published too."""
-        return self.filter(
-            Q(meeting__isnull=True) | Q(meeting__state=PublicationState.PUBLISHED),
-            state=PublicationState.PUBLISHED,
-            indicator__state=PublicationState.PUBLISHED,
-        )
 
     def parents_published(self, pk) -> bool:
         """Whether the figure's indicator (and meeting) are public, so its history may be."""

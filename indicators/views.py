@@ -1,7 +1,8 @@
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from sco_tracker.views import FilteredListView
+from sco_tracker.timetravel import materialize
+from sco_tracker.views import FilteredListView, records, time_travel
 
 from .charts import build_chart
 from .filters import FigureFilter, IndicatorFilter
@@ -29,13 +30,11 @@ class IndicatorListView(FilteredListView):
 
     def get_queryset(self):
         return (
-            Indicator.objects.published()
+            self.records(Indicator)
+            .published()
             .select_related("topic")
-            .annotate(
-                figure_count=Count("figures", filter=Q(figures__in=Figure.objects.published()))
-            )
+            .with_figure_count()
             .with_revision_info()
-            .order_by("name_en")
         )
 
     def export_row(self, indicator):
@@ -90,7 +89,8 @@ class FigureListView(FilteredListView):
 
     def get_queryset(self):
         return (
-            Figure.objects.published()
+            self.records(Figure)
+            .published()
             .select_related("indicator", "country", "stated_by", "meeting", "source")
             .with_revision_info()
             .with_normalised_value()
@@ -131,13 +131,19 @@ def figure_row(figure, url) -> dict:
     }
 
 
-def indicator_detail(request, slug):
-    indicator = get_object_or_404(Indicator.objects.published().select_related("topic"), slug=slug)
-    figures = list(
-        indicator.figures.published()
+@time_travel
+def indicator_detail(request, slug, as_of):
+    found = records(Indicator, as_of).published().select_related("topic").filter(slug=slug)
+    indicator = next(iter(materialize(found[:1])), None)
+    if indicator is None:
+        raise Http404
+    figures = materialize(
+        records(Figure, as_of)
+        .published()
+        .filter(indicator_id=indicator.pk)
         .select_related("country", "stated_by", "source", "meeting")
         .with_revision_info()
-        .order_by("period_end", "country__name_en")
+        .order_by("period_end", "country__name_en", "id")
     )
     unit_label = " ".join(
         part
@@ -159,11 +165,16 @@ def indicator_detail(request, slug):
     )
 
 
-def figure_detail(request, pk):
-    figure = get_object_or_404(
-        Figure.objects.published()
+@time_travel
+def figure_detail(request, pk, as_of):
+    found = (
+        records(Figure, as_of)
+        .published()
         .select_related("indicator", "country", "stated_by", "meeting", "source")
-        .with_revision_info(),
-        pk=pk,
+        .with_revision_info()
+        .filter(id=pk)
     )
+    figure = next(iter(materialize(found[:1])), None)
+    if figure is None:
+        raise Http404
     return render(request, "indicators/figure_detail.html", {"figure": figure})

@@ -34,13 +34,13 @@ class MeetingFilter(PublicFilterSet):
     )
     country = CodeChoiceFilter(
         label=_("Participating country"),
-        field_name="delegations__country__code",
+        method="filter_participant",
         choices=country_choices,
         empty_label=_("Any country"),
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
-        field_name="topics",
+        method="filter_topic",
         to_field_name="slug",
         queryset=Topic.objects.published(),
         empty_label=_("Any topic"),
@@ -59,6 +59,12 @@ class MeetingFilter(PublicFilterSet):
     def filter_year(self, queryset, name, value):
         return queryset.in_year(value)
 
+    def filter_participant(self, queryset, name, value):
+        return queryset.with_participant(value)
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.with_topic(value)
+
 
 class CommitmentFilter(PublicFilterSet):
     q = SearchFilter()
@@ -67,7 +73,7 @@ class CommitmentFilter(PublicFilterSet):
     )
     country = CodeChoiceFilter(
         label=_("Country"),
-        field_name="countries__code",
+        method="filter_country",
         choices=country_choices,
         empty_label=_("Any country"),
     )
@@ -98,3 +104,6 @@ class CommitmentFilter(PublicFilterSet):
     class Meta:
         model = Commitment
         fields = []
+
+    def filter_country(self, queryset, name, value):
+        return queryset.with_country(value)

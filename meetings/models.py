@@ -57,6 +57,7 @@ class SourceQuerySet(TrackedQuerySet):
 
 
 class MeetingQuerySet(TrackedQuerySet):
+    publishable = True
     search_fields = (
         "title_en",
         "title_ru",
@@ -74,14 +75,20 @@ class MeetingQuerySet(TrackedQuerySet):
         ("chair", "meetings.Person"),
     )
 
-    def published(self):
-        return self.filter(state=PublicationState.PUBLISHED)
-
     def in_year(self, year: int):
         return self.filter(start_date__year__lte=year, end_date__year__gte=year)
 
+    def with_topic(self, topic):
+        return self.related_to("topics", [topic.pk])
+
+    def with_participant(self, country_code: str):
+        countries = self.at_same_time(Country).filter(code=country_code.upper()).values("id")
+        return self.related_to("delegations__country", countries)
+
 
 class CommitmentQuerySet(TrackedQuerySet):
+    publishable = True
+    public_parents = (("meeting", False),)
     search_fields = ("title_en", "title_ru", "notes")
     search_related = (
         ("quotes", "meetings.CommitmentQuote"),
@@ -90,11 +97,9 @@ class CommitmentQuerySet(TrackedQuerySet):
         ("topic", "meetings.Topic"),
     )
 
-    def published(self):
-        """Published commitments of published meetings."""
-        return self.filter(
-            state=PublicationState.PUBLISHED, meeting__state=PublicationState.PUBLISHED
-        )
+    def with_country(self, country_code: str):
+        countries = self.at_same_time(Country).filter(code=country_code.upper()).values("id")
+        return self.related_to("countries", countries)
 
     def parents_published(self, pk) -> bool:
         latest = (
@@ -575,12 +580,16 @@ class Commitment(PublishableModel):
     def get_absolute_url(self):
         return reverse("meetings:commitment_detail", kwargs={"pk": self.pk})
 
-    def status_timeline(self) -> list[dict]:
-        """Each status the commitment has had: since when, and the reason given."""
+    def status_timeline(self, as_of=None) -> list[dict]:
+        """Each status the commitment has had (up to ``as_of``): since when, and why."""
         from sco_tracker.revisions import public_revisions
 
         timeline = []
-        revisions = public_revisions(Commitment, self.history.exclude(history_type="-"))
+        revisions = public_revisions(
+            Commitment, Commitment.history.filter(id=self.pk).exclude(history_type="-")
+        )
+        if as_of is not None:
+            revisions = revisions.filter(history_date__lte=as_of)
         for revision in revisions.order_by("history_date", "history_id"):
             if timeline and timeline[-1]["status"] == revision.status:
                 continue

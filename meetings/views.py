@@ -1,10 +1,40 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from sco_tracker.views import FilteredListView
+from sco_tracker.timetravel import children_lists, m2m_lists, materialize
+from sco_tracker.views import FilteredListView, records, time_travel
 
 from .filters import CommitmentFilter, MeetingFilter
-from .models import Commitment, CommitmentQuote, Delegation, Meeting
+from .models import Commitment, CommitmentQuote, Delegation, Meeting, Session
+
+
+def attach_meeting_lists(meetings, as_of):
+    delegations = children_lists(
+        meetings,
+        Delegation,
+        "meeting",
+        as_of,
+        select=("country", "head"),
+        order_by=("country__name_en",),
+    )
+    topics = m2m_lists(meetings, "topics", as_of, order_by=("name_en",))
+    for meeting in meetings:
+        meeting.delegation_list = delegations[meeting.pk]
+        meeting.topic_list = topics[meeting.pk]
+
+
+def attach_commitment_lists(commitments, as_of, *, quotes=True):
+    countries = m2m_lists(commitments, "countries", as_of, order_by=("name_en",))
+    people = m2m_lists(commitments, "people", as_of, order_by=("name_en",))
+    quote_lists = (
+        children_lists(commitments, CommitmentQuote, "commitment", as_of, select=("source",))
+        if quotes
+        else {}
+    )
+    for commitment in commitments:
+        commitment.country_list = countries[commitment.pk]
+        commitment.people_list = people[commitment.pk]
+        commitment.quote_list = quote_lists.get(commitment.pk, [])
 
 
 class MeetingListView(FilteredListView):
@@ -33,14 +63,14 @@ class MeetingListView(FilteredListView):
 
     def get_queryset(self):
         return (
-            Meeting.objects.published()
+            self.records(Meeting)
+            .published()
             .select_related("host_country", "chair")
-            .prefetch_related(
-                "topics",
-                Prefetch("delegations", queryset=Delegation.objects.select_related("country")),
-            )
             .with_revision_info()
         )
+
+    def attach(self, objects):
+        attach_meeting_lists(objects, self.as_of)
 
     def export_row(self, meeting):
         return {
@@ -56,31 +86,48 @@ class MeetingListView(FilteredListView):
             "host_country": meeting.host_country.code,
             "chair": meeting.chair.name if meeting.chair else None,
             "chair_office": meeting.chair_office or None,
-            "countries": [d.country.code for d in meeting.delegations.all()],
-            "topics": [topic.slug for topic in meeting.topics.all()],
+            "countries": [d.country.code for d in meeting.delegation_list],
+            "topics": [topic.slug for topic in meeting.topic_list],
             "documents_signed": meeting.documents_signed,
             "revisions": meeting.revision_count,
             "last_revised": meeting.last_revised,
         }
 
 
-def meeting_detail(request, slug):
-    meeting = get_object_or_404(
-        Meeting.objects.published().select_related("host_country", "chair"), slug=slug
+@time_travel
+def meeting_detail(request, slug, as_of):
+    found = records(Meeting, as_of).published().select_related("host_country", "chair")
+    meeting = next(iter(materialize(found.filter(slug=slug)[:1])), None)
+    if meeting is None:
+        raise Http404
+    attach_meeting_lists([meeting], as_of)
+    sessions = children_lists(
+        [meeting], Session, "meeting", as_of, select=("with_person",), order_by=("date", "id")
+    )[meeting.pk]
+    commitments = materialize(
+        records(Commitment, as_of).published().filter(meeting_id=meeting.pk).select_related("topic")
     )
+    attach_commitment_lists(commitments, as_of, quotes=False)
+    from indicators.models import Figure
+
+    figures = materialize(
+        records(Figure, as_of)
+        .published()
+        .filter(meeting_id=meeting.pk)
+        .select_related("indicator", "country")
+    )
+    sources = m2m_lists([meeting], "sources", as_of, order_by=("title",))[meeting.pk]
     return render(
         request,
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
-            "sessions": meeting.sessions.select_related("with_person"),
-            "delegations": meeting.delegations.select_related("country", "head"),
-            "topics": meeting.topics.all(),
-            "commitments": meeting.commitments.published()
-            .select_related("topic")
-            .prefetch_related("countries"),
-            "figures": meeting.figures.published().select_related("indicator", "country"),
-            "sources": meeting.sources.all(),
+            "sessions": sessions,
+            "delegations": meeting.delegation_list,
+            "topics": meeting.topic_list,
+            "commitments": commitments,
+            "figures": figures,
+            "sources": sources,
         },
     )
 
@@ -108,18 +155,16 @@ class CommitmentListView(FilteredListView):
 
     def get_queryset(self):
         return (
-            Commitment.objects.published()
+            self.records(Commitment)
+            .published()
             .select_related("meeting", "topic")
-            .prefetch_related(
-                "countries",
-                "people",
-                Prefetch("quotes", queryset=CommitmentQuote.objects.select_related("source")),
-            )
             .with_revision_info()
         )
 
+    def attach(self, objects):
+        attach_commitment_lists(objects, self.as_of)
+
     def export_row(self, commitment):
-        quotes = list(commitment.quotes.all())
         return {
             "id": commitment.pk,
             "url": self.absolute(commitment),
@@ -128,28 +173,31 @@ class CommitmentListView(FilteredListView):
             "status": commitment.status,
             "topic": commitment.topic.slug if commitment.topic else None,
             "meeting": commitment.meeting.slug,
-            "countries": [country.code for country in commitment.countries.all()],
-            "people": [person.name for person in commitment.people.all()],
+            "countries": [country.code for country in commitment.country_list],
+            "people": [person.name for person in commitment.people_list],
             "target_date": commitment.target_date,
-            "quotes": [quote.quote for quote in quotes],
-            "sources": [quote.source.title for quote in quotes],
+            "quotes": [quote.quote for quote in commitment.quote_list],
+            "sources": [quote.source.title for quote in commitment.quote_list],
             "revisions": commitment.revision_count,
             "last_revised": commitment.last_revised,
         }
 
 
-def commitment_detail(request, pk):
-    commitment = get_object_or_404(
-        Commitment.objects.published().select_related("meeting", "topic"), pk=pk
-    )
+@time_travel
+def commitment_detail(request, pk, as_of):
+    found = records(Commitment, as_of).published().select_related("meeting", "topic")
+    commitment = next(iter(materialize(found.filter(id=pk)[:1])), None)
+    if commitment is None:
+        raise Http404
+    attach_commitment_lists([commitment], as_of)
     return render(
         request,
         "meetings/commitment_detail.html",
         {
             "commitment": commitment,
-            "countries": commitment.countries.all(),
-            "people": commitment.people.all(),
-            "quotes": commitment.quotes.select_related("source"),
-            "timeline": commitment.status_timeline(),
+            "countries": commitment.country_list,
+            "people": commitment.people_list,
+            "quotes": commitment.quote_list,
+            "timeline": commitment.status_timeline(as_of=as_of),
         },
     )

@@ -61,6 +61,17 @@ class TrackedHistoricalRecords(HistoricalRecords):
             # simple-history drops this object after wiring the signals; keep it so
             # record_revision() can write a revision outside a signal.
             sender._revision_recorder = self
+            # History rows get the model's own QuerySet methods, snapshot-aware (as_of).
+            from simple_history.manager import HistoryDescriptor
+
+            from .timetravel import snapshot_queryset_class
+
+            descriptor = HistoryDescriptor(
+                getattr(sender, self.manager_name).model,
+                manager=self.history_manager,
+                queryset=snapshot_queryset_class(sender),
+            )
+            setattr(sender, self.manager_name, descriptor)
 
     def post_save(self, instance, created, using=None, **kwargs):
         if kwargs.get("raw") or getattr(instance, "_defer_revision", False):

@@ -1,7 +1,13 @@
-"""Read logic shared by the public pages, exports and admin of every editorial model."""
+"""Read logic shared by the public pages, exports and admin of every editorial model.
+
+Every method here works in two tenses: on a model's own table (now), and on a snapshot of
+its history table (``sco_tracker.timetravel``, for ``?as_of=``), where ``as_of`` is set.
+Relations go through ``relation_q`` so the snapshot can follow them into history too.
+"""
 
 import re
 
+from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
@@ -11,6 +17,7 @@ from django.db.models.functions import Coalesce
 MAX_SEARCH_LENGTH = 200
 MAX_SEARCH_WORDS = 12
 SEARCH_CONFIGS = ("russian", "english")
+PUBLISHED = "published"
 
 
 def search_vector(fields) -> SearchVector:
@@ -44,34 +51,84 @@ def meaningful_words(words: list[str]) -> list[str]:
 
 
 class TrackedQuerySet(models.QuerySet):
-    """``published()``, revision counts and search, for every editorial model.
+    """``published()``, revision counts, relations and search, for every editorial model.
 
-    Subclasses name their own text columns in ``search_fields`` (covered by a GIN index on
-    PostgreSQL) and related records whose search also counts in ``search_related``
-    (``(lookup, "app_label.Model")``). Search contract, on both databases: every word of
-    the query must match the record or one of those related records. PostgreSQL matches
-    stemmed words (Russian and English) through the index; SQLite matches substrings,
-    case-insensitively in any script.
+    Subclasses say whether the model has a publication state (``publishable``), which
+    parents must be published too (``public_parents``: ``(foreign key, may be empty)``),
+    which of their own text columns are searched (``search_fields``, covered by a GIN
+    index on PostgreSQL) and which related records' search also counts
+    (``search_related``: ``(lookup, "app_label.Model")``).
+
+    Search contract, on both databases: every word of the query must match the record or
+    one of those related records. PostgreSQL matches stemmed words (Russian and English)
+    through the index; SQLite matches substrings, case-insensitively in any script.
     """
 
+    publishable = False
+    public_parents: tuple[tuple[str, bool], ...] = ()
     search_fields: tuple[str, ...] = ()
     search_related: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def as_of(self):
+        """The moment a snapshot shows; ``None`` for the present."""
+        return getattr(self, "_as_of", None)
+
+    @property
+    def record_model(self):
+        """The editorial model (also for a snapshot, whose rows are historical)."""
+        return getattr(self.model, "instance_type", self.model)
+
+    def at_same_time(self, model):
+        """``model``'s records as of the same moment as these."""
+        if self.as_of is None:
+            return model._default_manager.all()
+        from .timetravel import snapshot
+
+        return snapshot(model, self.as_of)
+
+    # --- visibility ---------------------------------------------------------------------
+
     def published(self):
-        """What readers may see. Until the editorial workflow exists, every record."""
-        return self
+        """What readers may see: published records whose parents are published too."""
+        if not self.publishable:
+            return self
+        queryset = self.filter(state=PUBLISHED)
+        for foreign_key, optional in self.public_parents:
+            parent = self.record_model._meta.get_field(foreign_key).related_model
+            visible = Q(**{f"{foreign_key}_id__in": self.at_same_time(parent).published().values("id")})
+            if optional:
+                visible |= Q(**{f"{foreign_key}__isnull": True})
+            queryset = queryset.filter(visible)
+        return queryset
 
     def with_revision_info(self):
-        """Annotate ``revision_count`` and ``last_revised`` from the history table."""
-        history = self.model.history.model._default_manager.filter(
-            **{self.model._meta.pk.attname: OuterRef("pk")}
-        ).order_by()
-        count = history.values(self.model._meta.pk.attname).annotate(n=Count("*")).values("n")
-        latest = history.order_by("-history_date").values("history_date")[:1]
+        """``revision_count`` and ``last_revised``, from the public revisions (up to the
+        snapshot's moment)."""
+        from .revisions import public_revisions
+
+        model = self.record_model
+        history = public_revisions(model, model.history.filter(id=OuterRef("id")))
+        if self.as_of is not None:
+            history = history.filter(history_date__lte=self.as_of)
+        count = history.order_by().values("id").annotate(n=Count("*")).values("n")[:1]
+        latest = history.order_by("-history_date", "-history_id").values("history_date")[:1]
         return self.annotate(
-            revision_count=Coalesce(Subquery(count[:1]), Value(0)),
+            revision_count=Coalesce(Subquery(count), Value(0)),
             last_revised=Subquery(latest),
         )
+
+    # --- relations ----------------------------------------------------------------------
+
+    def relation_q(self, lookup: str, target_ids) -> Q:
+        """Records related through ``lookup`` (a foreign key, a many-to-many field or a
+        reverse relation, optionally followed by a foreign key: ``delegations__country``)
+        to one of ``target_ids``. A subquery on the key, not a join: each record once."""
+        base = self.model._default_manager.all()
+        return Q(pk__in=base.filter(**{f"{lookup}__in": target_ids}).values("pk"))
+
+    def related_to(self, lookup: str, target_ids):
+        return self.filter(self.relation_q(lookup, target_ids))
 
     # --- search -------------------------------------------------------------------------
 
@@ -83,19 +140,14 @@ class TrackedQuerySet(models.QuerySet):
         return queryset
 
     def word_match(self, word: str) -> Q:
-        from django.apps import apps
-
         match = Q(pk__in=self.own_matches(word))
-        base = self.model._default_manager.all()
         for lookup, label in self.search_related:
-            related = apps.get_model(label)._default_manager.all().own_matches(word)
-            # A subquery on the key, not a join: a record is listed once however many
-            # of its related records match.
-            match |= Q(pk__in=base.filter(**{f"{lookup}__in": related}).values("pk"))
+            related = self.at_same_time(apps.get_model(label))
+            match |= self.relation_q(lookup, related.filter(pk__in=related.own_matches(word)).values("id"))
         return match
 
     def own_matches(self, word: str):
-        """Primary keys of records whose own text columns match ``word``."""
+        """Primary keys of rows whose own text columns match ``word``."""
         base = self.model._default_manager.all()
         if not self.search_fields:
             return base.none().values("pk")

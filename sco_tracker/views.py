@@ -1,12 +1,16 @@
-"""The home page and the machinery every public list shares: filters in the URL,
-pagination, CSV and JSON exports, and clear messages for bad input."""
+"""The home page and the machinery every public page shares: filters in the URL,
+pagination, CSV and JSON exports, time travel (``?as_of=``) and clear messages for bad
+input."""
 
 import csv
 import datetime
 import decimal
 import json
+from functools import wraps
+from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -14,8 +18,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from .history import format_decimal
+from .timetravel import AsOfField, materialize, snapshot
+
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+PER_PAGE_CHOICES = (PAGE_SIZE, 100, MAX_PAGE_SIZE)
 CSV_CHUNK = 500
 
 
@@ -48,16 +56,46 @@ class ListControlsForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Unknown format “%(value)s”: use csv or json.")},
     )
+    as_of = AsOfField(label=_("As of"), required=False)
 
 
-PER_PAGE_CHOICES = (PAGE_SIZE, 100, MAX_PAGE_SIZE)
+def records(model, as_of):
+    """``model``'s records now, or as they stood at ``as_of`` (in the model's order)."""
+    if as_of is None:
+        return model.objects.all()
+    return snapshot(model, as_of).order_by(*model._meta.ordering)
+
+
+def stable(queryset):
+    """Order completed by the key, so pages and CSV chunks never skip or repeat a row."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if "pk" not in ordering and "-pk" not in ordering:
+        ordering.append("pk")
+    return queryset.order_by(*ordering)
+
+
+def bad_request(request, message):
+    return render(request, "bad_request.html", {"message": message}, status=400)
+
+
+def time_travel(view):
+    """Reads ``?as_of=`` for a page: ``request.as_of`` and the view's ``as_of`` argument;
+    a malformed value is a 400 page that says what a valid one looks like."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            request.as_of = AsOfField(required=False).clean(request.GET.get("as_of", ""))
+        except ValidationError as error:
+            return bad_request(request, " ".join(error.messages))
+        return view(request, *args, as_of=request.as_of, **kwargs)
+
+    return wrapper
 
 
 def export_value(value):
     """JSON-friendly form of a row value: decimals as strings exactly as stored."""
     if isinstance(value, decimal.Decimal):
-        from .history import format_decimal
-
         return format_decimal(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
@@ -83,30 +121,42 @@ class Echo:
 
 
 class FilteredListView(View):
-    """A public list: FilterSet, sort, pagination, and the same rows as CSV or JSON.
+    """A public list: FilterSet, sort, pagination, the same rows as CSV or JSON, now or
+    as of a past moment.
 
     Subclasses set ``filterset_class``, ``template_name``, ``export_name`` and
-    ``export_columns``, and implement ``get_queryset()`` and ``export_row(obj)``.
+    ``export_columns``, and implement ``get_queryset()`` (from ``self.records(Model)``),
+    ``attach(objects)`` (related lists for a page of records) and ``export_row(obj)``.
     """
 
     filterset_class = None
     template_name = ""
     export_name = ""
     export_columns: tuple[str, ...] = ()
+    as_of = None
+
+    def records(self, model):
+        return records(model, self.as_of)
 
     def get_queryset(self):
         raise NotImplementedError
 
+    def attach(self, objects) -> None:
+        """Give each record of a page the related lists its row shows."""
+
     def export_row(self, obj) -> dict:
         raise NotImplementedError
 
-    def get_extra_context(self) -> dict:
-        return {}
+    def prepare(self, rows) -> list:
+        objects = materialize(rows)
+        self.attach(objects)
+        return objects
 
     def get(self, request, *args, **kwargs):
         controls = ListControlsForm(request.GET)
-        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         controls_valid = controls.is_valid()
+        self.as_of = request.as_of = controls.cleaned_data.get("as_of") if controls_valid else None
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         filters_valid = filterset.is_valid()
         requested_format = request.GET.get("format", "html")
 
@@ -120,7 +170,7 @@ class FilteredListView(View):
                 )
             return self.render_page(filterset, controls, page=None, status=400)
 
-        queryset = filterset.qs
+        queryset = stable(filterset.qs)
         output = controls.cleaned_data["format"] or "html"
         if output == "csv":
             return self.csv_response(queryset)
@@ -129,11 +179,15 @@ class FilteredListView(View):
         paginator = Paginator(queryset, per_page)
         # A page past the end shows the last page.
         page = paginator.page(min(controls.cleaned_data["page"] or 1, paginator.num_pages))
+        page.object_list = self.prepare(page.object_list)
         if output == "json":
             return self.json_response(page)
         return self.render_page(filterset, controls, page=page)
 
     # --- HTML -------------------------------------------------------------------------
+
+    def get_extra_context(self) -> dict:
+        return {}
 
     def render_page(self, filterset, controls, page, status=200):
         query = self.request.GET.copy()
@@ -145,7 +199,9 @@ class FilteredListView(View):
             "page_obj": page,
             "object_list": page.object_list if page else [],
             "result_count": page.paginator.count if page else 0,
-            "has_filters": any(value for key, value in query.items() if key != "per_page"),
+            "has_filters": any(
+                value for key, value in query.items() if key not in ("per_page", "as_of")
+            ),
             "query_string": query.urlencode(),
             "has_errors": status == 400,
             "per_page_choices": PER_PAGE_CHOICES,
@@ -179,85 +235,98 @@ class FilteredListView(View):
         )
 
     def csv_response(self, queryset):
-        """Stream every matching row; the queryset is read in chunks, never held whole."""
+        """Stream every matching row, read in chunks; the list is never held whole."""
         language = translation.get_language()
         writer = csv.writer(Echo())
 
         def rows():
             with translation.override(language):
                 yield writer.writerow(self.export_columns)
-                for obj in queryset.iterator(chunk_size=CSV_CHUNK):
-                    row = self.export_row(obj)
-                    yield writer.writerow([csv_cell(row[column]) for column in self.export_columns])
+                offset = 0
+                while chunk := list(queryset[offset : offset + CSV_CHUNK]):
+                    for obj in self.prepare(chunk):
+                        row = self.export_row(obj)
+                        yield writer.writerow([csv_cell(row[name]) for name in self.export_columns])
+                    offset += CSV_CHUNK
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
         return response
 
     def absolute(self, obj) -> str:
-        return self.request.build_absolute_uri(obj.get_absolute_url())
+        url = obj.get_absolute_url()
+        if self.as_of is not None:
+            url += "?" + urlencode({"as_of": self.request.GET["as_of"]})
+        return self.request.build_absolute_uri(url)
 
 
-def home(request):
+@time_travel
+def home(request, as_of):
     from indicators.models import Figure, Indicator
     from meetings.models import Meeting
 
-    latest_meetings = Meeting.objects.published().select_related("host_country")[:3]
+    latest_meetings = records(Meeting, as_of).published().select_related("host_country")[:3]
     recent_figures = (
-        Figure.objects.published()
+        records(Figure, as_of)
+        .published()
         .with_revision_info()
         .select_related("indicator", "country")
-        .order_by("-last_revised", "-pk")[:6]
+        .order_by("-last_revised", "-id")[:6]
     )
-    key_indicators = Indicator.objects.published().key_indicators()
+    key_indicators = records(Indicator, as_of).published().key_indicators()
     return render(
         request,
         "home.html",
         {
-            "latest_meetings": latest_meetings,
-            "recent_figures": recent_figures,
-            "key_indicators": key_indicators,
+            "latest_meetings": materialize(latest_meetings),
+            "recent_figures": materialize(recent_figures),
+            "key_indicators": materialize(key_indicators),
         },
     )
 
 
 class RecordHistoryView(View):
-    """Every revision of one record, newest first, with what changed and why.
+    """Every public revision of one record, newest first, with what changed and why.
 
-    Works for deleted records too: their history stays readable."""
+    Works for deleted and withdrawn records too: their history stays readable."""
 
     model = None
     lookup = "pk"  # or "slug"
     template_name = "history/record_history.html"
     per_page = 50
 
-    def find_pk(self, value):
-        current = self.model.objects.published().filter(**{self.lookup: value}).first()
+    def find_pk(self, value, as_of):
+        field = "id" if self.lookup == "pk" else self.lookup
+        current = records(self.model, as_of).published().filter(**{field: value}).first()
         if current is not None:
-            return current.pk, current
-        past = self.model.history.filter(**{self.lookup: value}).order_by("-history_date").first()
+            return current.id, materialize([current])[0]
+        history = self.model.history.filter(**{field: value})
+        if as_of is not None:
+            history = history.filter(history_date__lte=as_of)
+        past = history.order_by("-history_date").first()
         if past is None:
             raise Http404
-        return getattr(past, self.model._meta.pk.attname), None
+        return past.id, None
 
     def get(self, request, **kwargs):
+        return time_travel(self.show)(request, **kwargs)
+
+    def show(self, request, as_of, **kwargs):
         from .revisions import describe_revisions, public_revisions
 
-        pk, current = self.find_pk(kwargs[self.lookup])
-        key = self.model._meta.pk.attname
-        revisions = (
-            public_revisions(self.model, self.model.history.filter(**{key: pk}))
-            .select_related("history_user")
-            .order_by("-history_date", "-history_id")
-        )
+        pk, current = self.find_pk(kwargs[self.lookup], as_of)
+        revisions = public_revisions(self.model, self.model.history.filter(id=pk))
+        if as_of is not None:
+            revisions = revisions.filter(history_date__lte=as_of)
+        revisions = revisions.select_related("history_user").order_by("-history_date", "-history_id")
         paginator = Paginator(revisions, self.per_page)
         controls = ListControlsForm(request.GET)
         if not controls.is_valid() or paginator.count == 0 or not self.parents_public(pk):
             raise Http404
         page = paginator.page(min(controls.cleaned_data.get("page") or 1, paginator.num_pages))
-        records = list(page.object_list)
+        rows = list(page.object_list)
         older = revisions[page.end_index() : page.end_index() + 1].first()
-        latest = records[0] if page.number == 1 else revisions.first()
+        latest = rows[0] if page.number == 1 else revisions.first()
         return render(
             request,
             self.template_name,
@@ -270,7 +339,7 @@ class RecordHistoryView(View):
                 "withdrawn": current is None and getattr(latest, "state", "") == "withdrawn",
                 "gone_on": latest.history_date if current is None else None,
                 "revisions": describe_revisions(
-                    self.model, records, older, show_editor_names=request.user.is_staff
+                    self.model, rows, older, show_editor_names=request.user.is_staff
                 ),
                 "page_obj": page,
             },

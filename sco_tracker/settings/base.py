@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sco_tracker.context_processors.time_travel",
             ],
             "libraries": {"sco": "sco_tracker.templatetags.sco"},
         },

@@ -1,5 +1,7 @@
 """Template helpers for the public site (registered as the ``sco`` library in settings)."""
 
+from urllib.parse import urlencode
+
 from django import template
 from django.urls import reverse, translate_url
 from django.utils import translation
@@ -72,3 +74,12 @@ def nav_sections(context):
             current = "true"
         sections.append({"key": key, "url": reverse(route), "label": label, "current": current})
     return sections
+
+
+@register.filter
+def at_time(url: str, as_of_param: str) -> str:
+    """A link that stays in the same moment when the page shows the past (``?as_of=``)."""
+    if not as_of_param:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{urlencode({'as_of': as_of_param})}"
