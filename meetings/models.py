@@ -12,7 +12,7 @@ from django.db.models.functions import Length, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.history import PublicationState, PublishableModel, TrackedModel
+from sco_tracker.history import PublishableModel, TrackedModel
 from sco_tracker.localized import localized
 from sco_tracker.querysets import TrackedQuerySet
 
@@ -111,7 +111,16 @@ class CommitmentQuerySet(TrackedQuerySet):
         return bool(latest) and Meeting.objects.published().filter(pk=latest["meeting_id"]).exists()
 
 
+class SessionQuerySet(TrackedQuerySet):
+    public_parents = (("meeting", False),)
+
+
+class DelegationQuerySet(TrackedQuerySet):
+    public_parents = (("meeting", False),)
+
+
 class CommitmentQuoteQuerySet(TrackedQuerySet):
+    public_parents = (("commitment", False),)
     search_fields = ("quote",)
 
 
@@ -398,6 +407,8 @@ class SessionFormat(models.TextChoices):
 class Session(TrackedModel):
     """One format within a meeting (narrow, expanded, a meeting with the host's president…)."""
 
+    objects = SessionQuerySet.as_manager()
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="sessions"
     )
@@ -451,6 +462,8 @@ class Session(TrackedModel):
 
 class Delegation(TrackedModel):
     """A country's delegation to a meeting, with its head's office as held at the time."""
+
+    objects = DelegationQuerySet.as_manager()
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="delegations"

@@ -15,9 +15,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseModelFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -36,6 +39,7 @@ from .history import (
     tracked_m2m_fields,
 )
 from .locking import OptimisticLockFormMixin, SeenRevisionField
+from .timetravel import as_instance
 
 CHANGE_REASON_FIELD = "change_reason"
 LIST_REASON_FIELD = "list_change_reason"
@@ -320,7 +324,51 @@ class TrackedAdmin(SimpleHistoryAdmin):
     def action_reason(self, request) -> str:
         return request.POST.get(CHANGE_REASON_FIELD, "").strip()
 
-    # --- history and revert ---------------------------------------------------------
+    # --- history, comparison and revert ----------------------------------------------
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="{}_{}_compare".format(*info),
+        )
+        return [compare, *super().get_urls()]
+
+    def compare_view(self, request, object_id):
+        """Two revisions of one record side by side (``?a=`` and ``?b=`` history ids)."""
+        from .revisions import describe_revisions, side_by_side
+
+        object_id = unquote(object_id)
+        if not object_id.isdigit():
+            raise Http404
+        history = self.model.history.filter(id=object_id).select_related("history_user")
+        if not history.exists():
+            raise Http404
+        if not self.has_view_or_change_permission(request, self.model(pk=object_id)):
+            raise PermissionDenied
+        chosen = [request.GET.get("a", ""), request.GET.get("b", "")]
+        if not all(value.isdigit() for value in chosen):
+            latest_two = list(history.order_by("-history_date", "-history_id")[:2])
+            chosen = [str(r.history_id) for r in reversed(latest_two)]
+        records = {str(r.history_id): r for r in history.filter(history_id__in=chosen)}
+        if len(records) != len(set(chosen)):
+            raise Http404
+        first, second = sorted(
+            (records[value] for value in chosen), key=lambda r: (r.history_date, r.history_id)
+        )
+        described = describe_revisions(self.model, [first, second], show_editor_names=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Compare revisions: %s") % as_instance(first),
+            "object_id": object_id,
+            "first": described[0],
+            "second": described[1],
+            "rows": side_by_side(self.model, first, second),
+            "revisions": history.order_by("-history_date", "-history_id"),
+        }
+        return TemplateResponse(request, "admin/tracked_compare.html", context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not str(version_id).isdigit():

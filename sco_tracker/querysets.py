@@ -90,13 +90,14 @@ class TrackedQuerySet(models.QuerySet):
     # --- visibility ---------------------------------------------------------------------
 
     def published(self):
-        """What readers may see: published records whose parents are published too."""
-        if not self.publishable:
-            return self
-        queryset = self.filter(state=PUBLISHED)
+        """What readers may see: published records whose parents are published too (for
+        records without a state of their own, like delegations: their parents)."""
+        queryset = self.filter(state=PUBLISHED) if self.publishable else self
         for foreign_key, optional in self.public_parents:
             parent = self.record_model._meta.get_field(foreign_key).related_model
-            visible = Q(**{f"{foreign_key}_id__in": self.at_same_time(parent).published().values("id")})
+            visible = Q(
+                **{f"{foreign_key}_id__in": self.at_same_time(parent).published().values("id")}
+            )
             if optional:
                 visible |= Q(**{f"{foreign_key}__isnull": True})
             queryset = queryset.filter(visible)
@@ -143,7 +144,9 @@ class TrackedQuerySet(models.QuerySet):
         match = Q(pk__in=self.own_matches(word))
         for lookup, label in self.search_related:
             related = self.at_same_time(apps.get_model(label))
-            match |= self.relation_q(lookup, related.filter(pk__in=related.own_matches(word)).values("id"))
+            match |= self.relation_q(
+                lookup, related.filter(pk__in=related.own_matches(word)).values("id")
+            )
         return match
 
     def own_matches(self, word: str):

@@ -23,6 +23,7 @@ from .history import (
     tracked_fields,
     tracked_m2m_fields,
 )
+from .timetravel import as_instance
 
 # Bookkeeping that readers need not see in a diff.
 HIDDEN_FIELDS = {"id", "measure_kind"}
@@ -66,10 +67,6 @@ class Revision:
     @property
     def reverted_to_date(self):
         return self.record.reverted_to_date
-
-    @property
-    def summary(self) -> str:
-        return str(self.record.instance)
 
     @property
     def editor(self) -> str:
@@ -161,7 +158,7 @@ class RelatedNames:
                 for row in related_model.history.filter(**{f"{key}__in": missing}).order_by(
                     "history_date"
                 ):
-                    found[getattr(row, key)] = str(row.instance)
+                    found[getattr(row, key)] = str(as_instance(row))
             for pk, name in found.items():
                 self.names[(related_model, pk)] = name
 
@@ -227,3 +224,39 @@ def describe_revisions(
             Revision(record=record, kind=kind, changes=changes, show_editor_names=show_editor_names)
         )
     return revisions
+
+
+def side_by_side(model, first, second) -> list[dict]:
+    """Every field of two revisions of one record, in human terms, marked where they
+    differ — for the admin's comparison view."""
+    names = RelatedNames(model, [first, second])
+    rows = []
+    for model_field in tracked_fields(model):
+        if model_field.name in HIDDEN_FIELDS:
+            continue
+        values = []
+        for record in (first, second):
+            value = getattr(record, model_field.attname)
+            if isinstance(model_field, models.ForeignKey):
+                values.append(names.name(model_field.related_model, value))
+            else:
+                values.append(display_value(model_field, value))
+        rows.append(
+            {
+                "label": capfirst(model_field.verbose_name),
+                "first": values[0],
+                "second": values[1],
+                "differs": values[0] != values[1],
+            }
+        )
+    for m2m in tracked_m2m_fields(model):
+        first_names, second_names = names.m2m_names(m2m, first), names.m2m_names(m2m, second)
+        rows.append(
+            {
+                "label": capfirst(m2m.verbose_name),
+                "first": first_names,
+                "second": second_names,
+                "differs": first_names != second_names,
+            }
+        )
+    return rows

@@ -9,6 +9,7 @@ historical many-to-many tables and the snapshots of related models.
 """
 
 import datetime
+import re
 
 from django import forms
 from django.db.models import Q
@@ -19,6 +20,10 @@ from simple_history.models import HistoricalChanges
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
 ANNOTATIONS = ("revision_count", "last_revised", "normalised", "figure_count")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
+)
 
 
 def snapshot(model, when):
@@ -66,6 +71,21 @@ def snapshot_queryset_class(model):
     )
 
 
+def as_instance(row):
+    """The model instance a history row describes, without simple-history's extra query
+    for fields kept out of the history (``version``)."""
+    model = row.instance_type
+    instance = model(
+        **{
+            f.attname: getattr(row, f.attname)
+            for f in model._revision_recorder.fields_included(model)
+        }
+    )
+    instance._state.adding = False
+    instance._history = row
+    return instance
+
+
 def materialize(rows):
     """Model instances for a page of rows; history rows become instances of their model,
     keeping the related objects loaded with them and the annotations."""
@@ -74,7 +94,7 @@ def materialize(rows):
         if not isinstance(row, HistoricalChanges):
             objects.append(row)
             continue
-        instance = row.instance
+        instance = as_instance(row)
         instance._state.fields_cache.update(row._state.fields_cache)
         for name in ANNOTATIONS:
             if hasattr(row, name):
@@ -143,14 +163,16 @@ class AsOfField(forms.Field):
         value = (value or "").strip()
         if not value:
             return None
+        # An unencoded "+03:00" in a URL arrives as " 03:00".
+        value = re.sub(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$", r"\1+\2", value)
         try:
-            moment = parse_datetime(value)
-            if moment is None:
-                day = parse_date(value)
-                if day is None:
-                    raise ValueError(value)
-                moment = datetime.datetime.combine(day, datetime.time.max)
-        except (ValueError, OverflowError) as error:
+            if DATE.fullmatch(value):
+                moment = datetime.datetime.combine(parse_date(value), datetime.time.max)
+            elif TIMESTAMP.fullmatch(value):
+                moment = parse_datetime(value)
+            else:
+                raise ValueError(value)
+        except (ValueError, OverflowError, TypeError) as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment, datetime.UTC)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .feeds import ChangesFeed
 from .workflow_admin import review_queue
 
 admin.site.site_header = _("SCO Tracker — editorial")
@@ -19,6 +20,8 @@ urlpatterns = [
 # English at the root, Russian under /ru/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes/feed/", ChangesFeed(), name="changes_feed"),
     path("", include("meetings.urls")),
     path("", include("indicators.urls")),
     prefix_default_language=False,

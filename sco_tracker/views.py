@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from .history import format_decimal
-from .timetravel import AsOfField, materialize, snapshot
+from .timetravel import AsOfField, as_instance, materialize, snapshot
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -120,7 +120,64 @@ class Echo:
         return value
 
 
-class FilteredListView(View):
+class ExportMixin:
+    """The same rows as a paginated JSON document or a streamed CSV file."""
+
+    export_name = ""
+    export_columns: tuple[str, ...] = ()
+
+    def prepare(self, rows) -> list:
+        """The objects to export for a page or chunk of rows."""
+        return list(rows)
+
+    def export_row(self, obj) -> dict:
+        raise NotImplementedError
+
+    def json_response(self, page):
+        def page_url(number):
+            query = self.request.GET.copy()
+            query["page"] = number
+            return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+
+        paginator = page.paginator
+        body = {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [
+                {key: export_value(value) for key, value in self.export_row(obj).items()}
+                for obj in page.object_list
+            ],
+        }
+        return HttpResponse(
+            json.dumps(body, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+
+    def csv_response(self, queryset):
+        """Stream every matching row, read in chunks; the list is never held whole."""
+        filename = self.export_name
+        language = translation.get_language()
+        writer = csv.writer(Echo())
+
+        def rows():
+            with translation.override(language):
+                yield writer.writerow(self.export_columns)
+                offset = 0
+                while chunk := list(queryset[offset : offset + CSV_CHUNK]):
+                    for obj in self.prepare(chunk):
+                        row = self.export_row(obj)
+                        yield writer.writerow([csv_cell(row[name]) for name in self.export_columns])
+                    offset += CSV_CHUNK
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+
+
+class FilteredListView(ExportMixin, View):
     """A public list: FilterSet, sort, pagination, the same rows as CSV or JSON, now or
     as of a past moment.
 
@@ -131,8 +188,6 @@ class FilteredListView(View):
 
     filterset_class = None
     template_name = ""
-    export_name = ""
-    export_columns: tuple[str, ...] = ()
     as_of = None
 
     def records(self, model):
@@ -143,9 +198,6 @@ class FilteredListView(View):
 
     def attach(self, objects) -> None:
         """Give each record of a page the related lists its row shows."""
-
-    def export_row(self, obj) -> dict:
-        raise NotImplementedError
 
     def prepare(self, rows) -> list:
         objects = materialize(rows)
@@ -208,50 +260,6 @@ class FilteredListView(View):
             **self.get_extra_context(),
         }
         return render(self.request, self.template_name, context, status=status)
-
-    # --- exports ----------------------------------------------------------------------
-
-    def json_response(self, page):
-        def page_url(number):
-            query = self.request.GET.copy()
-            query["page"] = number
-            return self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
-
-        paginator = page.paginator
-        body = {
-            "count": paginator.count,
-            "page": page.number,
-            "pages": paginator.num_pages,
-            "next": page_url(page.next_page_number()) if page.has_next() else None,
-            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [
-                {key: export_value(value) for key, value in self.export_row(obj).items()}
-                for obj in page.object_list
-            ],
-        }
-        return HttpResponse(
-            json.dumps(body, ensure_ascii=False, indent=1),
-            content_type="application/json; charset=utf-8",
-        )
-
-    def csv_response(self, queryset):
-        """Stream every matching row, read in chunks; the list is never held whole."""
-        language = translation.get_language()
-        writer = csv.writer(Echo())
-
-        def rows():
-            with translation.override(language):
-                yield writer.writerow(self.export_columns)
-                offset = 0
-                while chunk := list(queryset[offset : offset + CSV_CHUNK]):
-                    for obj in self.prepare(chunk):
-                        row = self.export_row(obj)
-                        yield writer.writerow([csv_cell(row[name]) for name in self.export_columns])
-                    offset += CSV_CHUNK
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
-        return response
 
     def absolute(self, obj) -> str:
         url = obj.get_absolute_url()
@@ -318,7 +326,9 @@ class RecordHistoryView(View):
         revisions = public_revisions(self.model, self.model.history.filter(id=pk))
         if as_of is not None:
             revisions = revisions.filter(history_date__lte=as_of)
-        revisions = revisions.select_related("history_user").order_by("-history_date", "-history_id")
+        revisions = revisions.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
         paginator = Paginator(revisions, self.per_page)
         controls = ListControlsForm(request.GET)
         if not controls.is_valid() or paginator.count == 0 or not self.parents_public(pk):
@@ -333,7 +343,7 @@ class RecordHistoryView(View):
             {
                 "model_name": self.model._meta.verbose_name,
                 "record": current,
-                "title": str(current) if current is not None else str(latest.instance),
+                "title": str(current) if current is not None else str(as_instance(latest)),
                 "gone": current is None,
                 "deleted": current is None and latest.history_type == "-",
                 "withdrawn": current is None and getattr(latest, "state", "") == "withdrawn",
@@ -349,3 +359,102 @@ class RecordHistoryView(View):
         """A figure of an unpublished indicator (say) stays private, history included."""
         check = getattr(self.model.objects, "parents_published", None)
         return check(pk) if check else True
+
+
+class ChangesView(ExportMixin, View):
+    """``/changes/``: recent public revisions across the site, filtered, paginated and
+    exported like every list (``as_of`` shows the changes up to that moment)."""
+
+    template_name = "history/changes.html"
+    export_name = "changes"
+    export_columns = (
+        "revision_id",
+        "date",
+        "record_type",
+        "record_id",
+        "record",
+        "url",
+        "history_url",
+        "revision",
+        "editor",
+        "reason",
+        "changes",
+    )
+
+    def get(self, request):
+        from types import SimpleNamespace
+
+        from .changes import ChangesForm, changes_queryset, paginate_changes
+
+        staff = request.user.is_staff
+        controls = ListControlsForm(request.GET)
+        form = ChangesForm(request.GET, staff=staff)
+        controls_valid, form_valid = controls.is_valid(), form.is_valid()
+        context = {
+            "filter": SimpleNamespace(form=form),
+            "controls": controls,
+            "per_page_choices": PER_PAGE_CHOICES,
+        }
+        if not (controls_valid and form_valid):
+            if request.GET.get("format") in ("csv", "json"):
+                errors = {**form.errors, **controls.errors}
+                return JsonResponse(
+                    {"errors": {field: list(messages) for field, messages in errors.items()}},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return render(request, self.template_name, {**context, "has_errors": True}, status=400)
+
+        request.as_of = controls.cleaned_data["as_of"]
+        output = controls.cleaned_data["format"] or "html"
+        self.show_editor_names = staff
+        if output == "csv":
+            union = changes_queryset(form.cleaned_data, until=request.as_of)
+            return self.csv_response(union if union is not None else [])
+
+        page = paginate_changes(
+            form.cleaned_data,
+            page_number=controls.cleaned_data["page"] or 1,
+            per_page=controls.cleaned_data["per_page"] or PAGE_SIZE,
+            until=request.as_of,
+        )
+        page.object_list = self.prepare(page.object_list)
+        if output == "json":
+            return self.json_response(page)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("format", None)
+        return render(
+            request,
+            self.template_name,
+            {
+                **context,
+                "page_obj": page,
+                "object_list": page.object_list,
+                "result_count": page.paginator.count,
+                "has_filters": any(v for k, v in query.items() if k not in ("per_page", "as_of")),
+                "query_string": query.urlencode(),
+                "feed_query": query.urlencode(),
+            },
+        )
+
+    def export_row(self, change) -> dict:
+        build = self.request.build_absolute_uri
+        return {
+            "revision_id": change.record.history_id,
+            "date": change.date,
+            "record_type": change.record.instance_type._meta.model_name,
+            "record_id": change.record.id,
+            "record": change.title,
+            "url": build(change.url) if change.url else None,
+            "history_url": build(change.history_url) if change.history_url else None,
+            "revision": change.kind,
+            "editor": change.editor,
+            "reason": change.reason,
+            "changes": [f"{c.label}: {c.old} → {c.new}" for c in change.changes],
+        }
+
+    def prepare(self, rows):
+        from .changes import describe_page
+
+        return describe_page(list(rows), show_editor_names=self.show_editor_names)

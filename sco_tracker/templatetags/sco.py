@@ -42,20 +42,31 @@ def number(value) -> str:
 
 
 SECTIONS = [
-    ("meetings", "meetings:meeting_list", _("Meetings"), ("meeting_list", "meeting_detail")),
+    (
+        "meetings",
+        "meetings:meeting_list",
+        _("Meetings"),
+        ("meeting_list", "meeting_detail", "meeting_history"),
+    ),
     (
         "commitments",
         "meetings:commitment_list",
         _("Commitments"),
-        ("commitment_list", "commitment_detail"),
+        ("commitment_list", "commitment_detail", "commitment_history"),
     ),
     (
         "indicators",
         "indicators:indicator_list",
         _("Indicators"),
-        ("indicator_list", "indicator_detail"),
+        ("indicator_list", "indicator_detail", "indicator_history"),
     ),
-    ("figures", "indicators:figure_list", _("Figures"), ("figure_list", "figure_detail")),
+    (
+        "figures",
+        "indicators:figure_list",
+        _("Figures"),
+        ("figure_list", "figure_detail", "figure_history"),
+    ),
+    ("changes", "changes", _("Changes"), ("changes",)),
 ]
 
 

@@ -1,0 +1,78 @@
+"""The Atom feed of public changes, honouring the filters of ``/changes/``."""
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from .changes import ChangesForm, describe_page, paginate_changes
+
+FEED_LENGTH = 50
+
+
+class ChangesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        self.form = ChangesForm(request.GET, staff=False)
+        if not self.form.is_valid():
+            messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in self.form.errors.items())
+            return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
+        self.query = request.GET.urlencode()
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        return self.form.cleaned_data
+
+    def title(self):
+        return _("SCO Tracker — changes")
+
+    def subtitle(self):
+        return _("Every public revision of meetings, commitments, indicators and figures.")
+
+    def link(self):
+        base = reverse("changes")
+        return f"{base}?{self.query}" if self.query else base
+
+    def feed_url(self):
+        base = reverse("changes_feed")
+        return f"{base}?{self.query}" if self.query else base
+
+    def items(self, data):
+        page = paginate_changes(data, page_number=1, per_page=FEED_LENGTH)
+        return describe_page(list(page.object_list))
+
+    def item_title(self, change):
+        return f"{capfirst(change.record_type)}: {change.title} — {change.kind_label}"
+
+    def item_description(self, change):
+        # Every value is escaped: the feed shows what editors typed, never runs it.
+        changes = format_html_join(
+            "", "<li>{}: {} → {}</li>", ((c.label, c.old, c.new) for c in change.changes)
+        )
+        reverted = format_html("<p>{}</p>", change.reverted_note) if change.reverted_note else ""
+        return format_html(
+            "<p>{}: {}</p>{}<ul>{}</ul>", _("Reason"), change.reason or "—", reverted, changes
+        )
+
+    def item_link(self, change):
+        return change.history_url or change.url or reverse("changes")
+
+    def item_guid(self, change):
+        return (
+            f"sco-tracker:{change.record.instance_type._meta.model_name}:{change.record.history_id}"
+        )
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, change):
+        return change.date
+
+    def item_updateddate(self, change):
+        return change.date
+
+    def item_author_name(self, change):
+        return change.editor
