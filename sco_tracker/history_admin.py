@@ -144,6 +144,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
     action_form = ReasonActionForm
     object_history_list_template = "admin/tracked_history_list.html"
     change_list_template = "admin/tracked_change_list.html"
+    delete_confirmation_template = "admin/tracked_delete_confirmation.html"
     history_list_per_page = 50
     history_list_display = ["revision_note"]
     show_facets = admin.ShowFacets.ALWAYS
@@ -240,8 +241,17 @@ class TrackedAdmin(SimpleHistoryAdmin):
         self._finish_revision(obj, created=False)
         return super().log_change(request, obj, message)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and not request.POST.get(CHANGE_REASON_FIELD, "").strip():
+            self.message_user(
+                request, _("Nothing was deleted: give a reason for deleting."), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().delete_view(request, object_id, extra_context)
+
     def delete_model(self, request, obj):
-        obj.stamp_revision(user=request.user, reason=REASON_DELETED)
+        reason = request.POST.get(CHANGE_REASON_FIELD, "").strip() or REASON_DELETED
+        obj.stamp_revision(user=request.user, reason=reason)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -304,12 +304,17 @@ class TestPermissions:
 
     def test_deleting_keeps_history(self, kz_trade, superuser, superuser_client):
         url = admin_url(Figure, "delete", kz_trade.pk)
-        assert superuser_client.post(url, {"post": "yes"}).status_code == 302
+        assert "Reason for deleting" in superuser_client.get(url).content.decode()
+        refused = superuser_client.post(url, {"post": "yes"}, follow=True)
+        assert "give a reason for deleting" in refused.content.decode()
+        assert Figure.objects.filter(pk=kz_trade.pk).exists()
+        response = superuser_client.post(url, {"post": "yes", "change_reason": "Duplicate entry"})
+        assert response.status_code == 302
         assert not Figure.objects.filter(pk=kz_trade.pk).exists()
         revisions = Figure.history.filter(id=kz_trade.pk).order_by("history_date")
         assert [r.history_type for r in revisions] == ["+", "-"]
         assert revisions.last().history_user == superuser
-        assert revisions.last().history_change_reason == "Deleted"
+        assert revisions.last().history_change_reason == "Duplicate entry"
         assert superuser_client.get(admin_url(Figure, "history", kz_trade.pk)).status_code == 200
 
     def test_anonymous_is_sent_to_login(self, client, seed):

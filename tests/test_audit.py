@@ -107,7 +107,10 @@ def test_revert_appears_as_reverted_with_its_reason(client, editor, two_edits):
 
 def test_deleted_record_keeps_a_readable_history(client, superuser):
     admin = staff_client(superuser)
-    admin.post(reverse("admin:indicators_figure_delete", args=[FIGURE]), {"post": "yes"})
+    admin.post(
+        reverse("admin:indicators_figure_delete", args=[FIGURE]),
+        {"post": "yes", "change_reason": "Duplicate"},
+    )
     assert client.get(f"/figures/{FIGURE}/").status_code == 404
     page = client.get(f"/figures/{FIGURE}/history/").content.decode()
     assert "This record was deleted on" in page
@@ -310,7 +313,8 @@ def test_as_of_records_created_later_are_absent_and_deleted_ones_reappear(client
     before = timezone.now()
     late = FigureFactory(state="published", indicator__state="published", as_stated="LATE")
     staff_client(superuser).post(
-        reverse("admin:indicators_figure_delete", args=[FIGURE]), {"post": "yes"}
+        reverse("admin:indicators_figure_delete", args=[FIGURE]),
+        {"post": "yes", "change_reason": "Duplicate"},
     )
     ids_now = {r["id"] for r in client.get("/figures/", {"format": "json"}).json()["results"]}
     ids_then = {
