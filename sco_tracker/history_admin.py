@@ -242,7 +242,8 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return super().log_change(request, obj, message)
 
     def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST" and not request.POST.get(CHANGE_REASON_FIELD, "").strip():
+        missing_reason = not request.POST.get(CHANGE_REASON_FIELD, "").strip()
+        if request.method == "POST" and missing_reason and self.has_delete_permission(request):
             self.message_user(
                 request, _("Nothing was deleted: give a reason for deleting."), messages.ERROR
             )
