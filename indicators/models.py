@@ -204,6 +204,27 @@ class FigureQuerySet(TrackedQuerySet):
             public = public and Meeting.objects.published().filter(pk=latest["meeting_id"]).exists()
         return public
 
+    def recently_revised(self, limit: int = 6) -> list:
+        """The figures most recently given a public revision, newest first; read from the
+        history's date index rather than by computing every figure's last revision."""
+        from sco_tracker.revisions import public_revisions
+
+        history = public_revisions(Figure, Figure.history.all(), annotate=False)
+        if self.as_of is not None:
+            history = history.filter(history_date__lte=self.as_of)
+        visible = set(self.values_list("id", flat=True)) if self.as_of is not None else None
+        chosen: list[int] = []
+        latest = history.order_by("-history_date", "-history_id").values_list("id", flat=True)
+        for offset in range(0, 5000, 500):
+            batch = list(latest[offset : offset + 500])
+            for figure_id in batch:
+                if figure_id not in chosen and (visible is None or figure_id in visible):
+                    chosen.append(figure_id)
+            if len(chosen) >= limit or len(batch) < 500:
+                break
+        figures = {f.id: f for f in self.filter(id__in=chosen[: limit * 3])}
+        return [figures[i] for i in chosen if i in figures][:limit]
+
     def for_subject(self, code: str):
         """``KZ`` for a country, ``SCO`` for the organisation, ``WORLD`` for the world."""
         code = code.upper()

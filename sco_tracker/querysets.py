@@ -109,7 +109,7 @@ class TrackedQuerySet(models.QuerySet):
         from .revisions import public_revisions
 
         model = self.record_model
-        history = public_revisions(model, model.history.filter(id=OuterRef("id")))
+        history = public_revisions(model, model.history.filter(id=OuterRef("id")), annotate=False)
         if self.as_of is not None:
             history = history.filter(history_date__lte=self.as_of)
         count = history.order_by().values("id").annotate(n=Count("*")).values("n")[:1]

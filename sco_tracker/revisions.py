@@ -88,9 +88,12 @@ class Revision:
         return gettext("Reverted to the revision of %(date)s") % {"date": when}
 
 
-def public_revisions(model, history=None):
+def public_revisions(model, history=None, *, annotate=True):
     """The revisions readers may see: for a publishable model, those in which the record was
-    published, and the withdrawal that took it down; never a draft or one under review."""
+    published, and the withdrawal that took it down; never a draft or one under review.
+
+    With ``annotate``, each row carries ``previous_state`` (to tell a publication or a
+    withdrawal from an edit); counting needs only the filter."""
     history = model.history.all() if history is None else history
     if not issubclass(model, PublishableModel):
         return history
@@ -102,7 +105,12 @@ def public_revisions(model, history=None):
         .order_by("-history_date", "-history_id")
         .values("state")[:1]
     )
-    return history.annotate(previous_state=previous_state).filter(
+    history = (
+        history.annotate(previous_state=previous_state)
+        if annotate
+        else history.alias(previous_state=previous_state)
+    )
+    return history.filter(
         Q(state=PublicationState.PUBLISHED)
         | Q(state=PublicationState.WITHDRAWN, previous_state=PublicationState.PUBLISHED)
     )

@@ -279,7 +279,7 @@ def home(request, as_of):
         .published()
         .with_revision_info()
         .select_related("indicator", "country")
-        .order_by("-last_revised", "-id")[:6]
+        .recently_revised(6)
     )
     key_indicators = records(Indicator, as_of).published().key_indicators()
     return render(
