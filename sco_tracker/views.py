@@ -113,6 +113,18 @@ def csv_cell(value):
     return value
 
 
+def chunks(iterable, size):
+    """Lists of ``size`` items from ``iterable`` (itertools.batched, Python 3.12)."""
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class Echo:
     """A file-like object whose write() hands the line back, for streaming CSV."""
 
@@ -165,12 +177,15 @@ class ExportMixin:
         def rows():
             with translation.override(language):
                 yield writer.writerow(self.export_columns)
-                offset = 0
-                while chunk := list(queryset[offset : offset + CSV_CHUNK]):
+                source = (
+                    queryset.iterator(chunk_size=CSV_CHUNK)
+                    if hasattr(queryset, "iterator")
+                    else iter(queryset)
+                )
+                for chunk in chunks(source, CSV_CHUNK):
                     for obj in self.prepare(chunk):
                         row = self.export_row(obj)
                         yield writer.writerow([csv_cell(row[name]) for name in self.export_columns])
-                    offset += CSV_CHUNK
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
