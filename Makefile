@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 EDITOR_USERNAME ?= editor
+REVIEWER_USERNAME ?= reviewer
 PASSWORD_FILE := var/editor-password
+REVIEWER_PASSWORD_FILE := var/reviewer-password
 PYTEST_ARGS ?=
 
-.PHONY: install run setup test check lint format lock screenshots clean
+.PHONY: install run setup test check lint format lock screenshots benchmark clean
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -30,11 +32,14 @@ setup: install
 	$(BIN)/python manage.py load_seed_data
 	@mkdir -p var
 	@test -s $(PASSWORD_FILE) || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(PASSWORD_FILE)
+	@test -s $(REVIEWER_PASSWORD_FILE) || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(REVIEWER_PASSWORD_FILE)
 	@$(BIN)/python manage.py create_editor $(EDITOR_USERNAME) --password "$$(cat $(PASSWORD_FILE))"
+	@$(BIN)/python manage.py create_editor $(REVIEWER_USERNAME) --reviewer --password "$$(cat $(REVIEWER_PASSWORD_FILE))"
 	@echo ""
+	@echo "  Public site:   http://$(HOST):$(PORT)/"
 	@echo "  Editor login:  http://$(HOST):$(PORT)/admin/"
-	@echo "  username:      $(EDITOR_USERNAME)"
-	@echo "  password:      $$(cat $(PASSWORD_FILE))"
+	@echo "    editor    (edits, submits for review)  password: $$(cat $(PASSWORD_FILE))"
+	@echo "    reviewer  (also publishes, withdraws)  password: $$(cat $(REVIEWER_PASSWORD_FILE))"
 	@echo ""
 
 ## run: setup, then serve on http://127.0.0.1:8000 (safe to run again)
@@ -57,6 +62,10 @@ lint: check
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## benchmark: time the public pages on generated data (set DATABASE_URL to PostgreSQL)
+benchmark: install
+	$(BIN)/python manage.py benchmark
 
 ## lock: re-resolve requirements.lock from pyproject.toml
 lock: install

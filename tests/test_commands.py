@@ -44,3 +44,12 @@ def test_create_editor_prompt_mismatch(monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     with pytest.raises(CommandError, match="do not match"):
         call_command("create_editor", "olga")
+
+
+def test_create_reviewer():
+    call_command("create_editor", "rita", "--reviewer", password="a long enough passphrase")
+    user = get_user_model().objects.get(username="rita")
+    assert list(user.groups.values_list("name", flat=True)) == ["Reviewers"]
+    assert user.has_perm("indicators.publish_figure")
+    assert user.has_perm("meetings.change_meeting")
+    assert not user.has_perm("indicators.delete_figure")

@@ -7,20 +7,25 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 EDITORS_GROUP = "Editors"
+REVIEWERS_GROUP = "Reviewers"
 
 
 class Command(BaseCommand):
     help = (
-        "Create a staff account in the Editors group, or bring an existing one back to "
-        "staff + Editors with the given password."
+        "Create a staff account in the Editors group (with --reviewer: Reviewers, who may "
+        "also publish and withdraw), or bring an existing one back to that with the given "
+        "password."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--password", help="Prompted for (twice) when omitted.")
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--reviewer", action="store_true", help="Reviewers group: may also publish."
+        )
 
-    def handle(self, *args, username, password=None, email="", **options):
+    def handle(self, *args, username, password=None, email="", reviewer=False, **options):
         User = get_user_model()
         if password is None:
             password = self.prompt_password()
@@ -30,10 +35,13 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
 
+        group_name = REVIEWERS_GROUP if reviewer else EDITORS_GROUP
         try:
-            group = Group.objects.get(name=EDITORS_GROUP)
+            group = Group.objects.get(name=group_name)
         except Group.DoesNotExist as error:
-            raise CommandError("The Editors group is missing: run manage.py migrate.") from error
+            raise CommandError(
+                f"The {group_name} group is missing: run manage.py migrate."
+            ) from error
 
         created = user.pk is None
         user.email = email or user.email
@@ -41,9 +49,10 @@ class Command(BaseCommand):
         user.is_active = True
         user.set_password(password)
         user.save()
-        user.groups.add(group)
+        user.groups.set([group])
         verb = "Created" if created else "Updated"
-        self.stdout.write(self.style.SUCCESS(f"{verb} editor account “{username}”."))
+        role = "reviewer" if reviewer else "editor"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {role} account “{username}”."))
 
     def prompt_password(self) -> str:
         try:
