@@ -621,3 +621,10 @@ def test_history_pages_use_a_fixed_number_of_queries(
         response = client.get(url)
         assert response.status_code == 200
     assert Figure.history.filter(id=FIGURE).count() == 201
+
+
+def test_filtering_in_the_past_stays_in_the_past(client, two_edits):
+    before = two_edits.isoformat()
+    page = client.get("/figures/", {"country": "KZ", "as_of": before}).content.decode()
+    assert f'<input type="hidden" name="as_of" value="{before}">' in page
+    assert "Clear filters" in page and "/figures/?as_of=" in page

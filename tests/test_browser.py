@@ -105,6 +105,10 @@ PAGE_TYPES = [
     "/figures/3/history/",
     "/figures/?year=abc",
     "/ru/figures/",
+    "/changes/",
+    "/commitments/6/history/",
+    "/figures/?as_of=2030-01-01",
+    "/ru/indicators/sco-share-of-trade/",
 ]
 
 
