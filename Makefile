@@ -9,7 +9,7 @@ EDITOR_USERNAME ?= editor
 REVIEWER_USERNAME ?= reviewer
 PASSWORD_FILE := var/editor-password
 REVIEWER_PASSWORD_FILE := var/reviewer-password
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install run setup test check lint format lock screenshots benchmark clean
 
