@@ -139,6 +139,10 @@ def test_hostile_text_is_escaped_everywhere(client):
             assert "<script>" not in page and "<img src=x" not in page, url
             seen_escaped += escaped in page
     assert seen_escaped >= len(PUBLIC_PAGES)
+    for url in ["/changes/", "/changes/feed/", "/ru/changes/feed/"]:
+        feed = client.get(url).content.decode()
+        assert "<script>" not in feed and "<img src=x" not in feed, url
+        assert "alert" in feed, url  # the hostile text is there, escaped
     body = client.get("/figures/", {"format": "json"}).json()
     assert any(row["as_stated"] == XSS[:300] for row in body["results"])  # data intact
 

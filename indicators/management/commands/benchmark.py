@@ -18,6 +18,20 @@ from django.test.utils import CaptureQueriesContext, setup_databases, teardown_d
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+# Ten subjects, so a one-subject search matches a tenth of the figures, as on a real site.
+PHRASES = [
+    "Trade turnover",
+    "Transit freight",
+    "Investment in industrial parks",
+    "Electricity exports",
+    "Grain deliveries",
+    "Tourist arrivals",
+    "Remittances",
+    "Railway container traffic",
+    "Digital services exports",
+    "Water-sector lending",
+]
+
 PAGES = [
     ("Figures list (50 rows)", "/figures/"),
     ("Figures list (200 rows)", "/figures/?per_page=200"),
@@ -114,7 +128,8 @@ class Command(BaseCommand):
                     period_end=datetime.date(year, 12, 31),
                     period_label=str(year),
                     source=sources[(n // 10_000) % len(sources)],
-                    quote=f"Trade turnover reached more than ${n % 97 + 1} billion in {year}.",
+                    quote=f"{PHRASES[n % len(PHRASES)]} reached more than ${n % 97 + 1} billion "
+                    f"in {year}.",
                     state="published",
                 )
             )
