@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from meetings.filters import country_choices
-from meetings.models import Meeting, Source, Topic
+from meetings.filters import country_choices, meeting_filter, topic_filter
+from meetings.models import Source
 from sco_tracker.filters import CodeChoiceFilter, PublicFilterSet, SearchFilter, YearFilter
 
 from .models import Comparator, Figure, Indicator, MeasureKind
@@ -20,13 +20,7 @@ def subject_choices():
 
 class IndicatorFilter(PublicFilterSet):
     q = SearchFilter()
-    topic = django_filters.ModelChoiceFilter(
-        label=_("Topic"),
-        field_name="topic",
-        to_field_name="slug",
-        queryset=Topic.objects.published(),
-        empty_label=_("Any topic"),
-    )
+    topic = topic_filter(field_name="topic")
     kind = django_filters.ChoiceFilter(
         label=_("Measure kind"),
         field_name="measure_kind",
@@ -66,12 +60,7 @@ class FigureFilter(PublicFilterSet):
         label=_("Comparator"), choices=Comparator.choices, empty_label=_("Any comparator")
     )
     year = YearFilter(method="filter_year")
-    meeting = django_filters.ModelChoiceFilter(
-        label=_("Meeting"),
-        to_field_name="slug",
-        queryset=Meeting.objects.published(),
-        empty_label=_("Any meeting"),
-    )
+    meeting = meeting_filter()
     source = django_filters.ModelChoiceFilter(
         label=_("Source"), queryset=Source.objects.published(), empty_label=_("Any source")
     )

@@ -20,6 +20,28 @@ def country_choices():
     return [(country.code, country.name) for country in Country.objects.published()]
 
 
+def topic_filter(**kwargs):
+    """A topic, by slug (used by every list that has topics)."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        to_field_name="slug",
+        queryset=Topic.objects.published(),
+        empty_label=_("Any topic"),
+        **kwargs,
+    )
+
+
+def meeting_filter(**kwargs):
+    """A meeting, by slug."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Meeting"),
+        to_field_name="slug",
+        queryset=Meeting.objects.published(),
+        empty_label=_("Any meeting"),
+        **kwargs,
+    )
+
+
 class MeetingFilter(PublicFilterSet):
     q = SearchFilter()
     body = django_filters.ChoiceFilter(
@@ -38,13 +60,7 @@ class MeetingFilter(PublicFilterSet):
         choices=country_choices,
         empty_label=_("Any country"),
     )
-    topic = django_filters.ModelChoiceFilter(
-        label=_("Topic"),
-        method="filter_topic",
-        to_field_name="slug",
-        queryset=Topic.objects.published(),
-        empty_label=_("Any topic"),
-    )
+    topic = topic_filter(method="filter_topic")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("start_date", "date"),),
@@ -77,23 +93,11 @@ class CommitmentFilter(PublicFilterSet):
         choices=country_choices,
         empty_label=_("Any country"),
     )
-    topic = django_filters.ModelChoiceFilter(
-        label=_("Topic"),
-        field_name="topic",
-        to_field_name="slug",
-        queryset=Topic.objects.published(),
-        empty_label=_("Any topic"),
-    )
+    topic = topic_filter(field_name="topic")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("Any kind")
     )
-    meeting = django_filters.ModelChoiceFilter(
-        label=_("Meeting"),
-        field_name="meeting",
-        to_field_name="slug",
-        queryset=Meeting.objects.published(),
-        empty_label=_("Any meeting"),
-    )
+    meeting = meeting_filter(field_name="meeting")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("meeting__start_date", "date"), ("status", "status")),

@@ -34,3 +34,27 @@ def changeform_data(response, **changes) -> dict:
             data.update(form_values(form))
     data.update(changes)
     return data
+
+
+def changelist_data(response, *, reason: str, changes: dict) -> dict:
+    """POST data saving a change list's ``list_editable`` rows as shown, with the rows
+    in ``changes`` ({pk: {field: value}}) edited and the list's reason for change."""
+    formset = response.context["cl"].formset
+    data = {
+        "form-TOTAL_FORMS": str(formset.total_form_count()),
+        "form-INITIAL_FORMS": str(formset.initial_form_count()),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+        "list_change_reason": reason,
+    }
+    for index, form in enumerate(formset.forms):
+        instance = form.instance
+        data[f"form-{index}-id"] = str(instance.pk)
+        for field in form.fields:
+            if field != "id":
+                data[f"form-{index}-{field}"] = str(getattr(instance, field))
+        for field, value in changes.get(instance.pk, {}).items():
+            data[f"form-{index}-{field}"] = value
+        data[f"form-_concurrency_version_{instance.pk}"] = str(instance.version)
+    return data

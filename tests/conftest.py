@@ -2,8 +2,9 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
-from tests.factories import EditorFactory, UserFactory
+from tests.factories import EditorFactory, ReviewerFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # tests around it are still plain synchronous calls.
@@ -26,6 +27,23 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def signed_in(user) -> Client:
+    """A test client of its own, signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory(username="rita")
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    return signed_in(reviewer)
 
 
 @pytest.fixture

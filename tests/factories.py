@@ -43,6 +43,17 @@ class EditorFactory(UserFactory):
             self.groups.add(Group.objects.get(name="Editors"))
 
 
+class ReviewerFactory(UserFactory):
+    """A member of Reviewers: everything editors do, plus publish and withdraw."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def reviewers_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Reviewers"))
+
+
 class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Topic

@@ -9,33 +9,20 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin import helpers
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Figure
 from meetings.models import Commitment, Country, Delegation, Meeting
-from tests.admin_forms import changeform_data
+from tests.admin_forms import changeform_data, changelist_data
+from tests.conftest import signed_in
 from tests.factories import EditorFactory, FigureFactory
 
 pytestmark = pytest.mark.usefixtures("seed")
 
 FIGURE = 3
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def reviewer(db):
-    user = EditorFactory(username="rita")
-    user.groups.set([Group.objects.get(name="Reviewers")])
-    return user
-
-
-def staff_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit_figure(client, value, reason, pk=FIGURE, **changes):
@@ -50,7 +37,7 @@ def edit_figure(client, value, reason, pk=FIGURE, **changes):
 @pytest.fixture
 def two_edits(editor):
     """The done-when scenario: an editor edits a seed figure twice, with reasons."""
-    client = staff_client(editor)
+    client = signed_in(editor)
     before = timezone.now()
     edit_figure(client, "68", "Ministry of Trade's annual report")
     edit_figure(client, "68.4", "Rounded figure replaced by the precise one")
@@ -75,16 +62,16 @@ def test_figure_history_shows_each_revision_with_diff_and_reason(client, two_edi
 
 def test_editors_are_named_to_staff_only(client, editor, two_edits):
     assert "by editor</span>" in client.get(f"/figures/{FIGURE}/history/").content.decode()
-    staff_page = staff_client(editor).get(f"/figures/{FIGURE}/history/").content.decode()
+    staff_page = signed_in(editor).get(f"/figures/{FIGURE}/history/").content.decode()
     assert f"by {editor.username}" in staff_page
     EditorFactory(username="zoe")
-    staff_page = staff_client(EditorFactory(username="yann")).get(f"/figures/{FIGURE}/history/")
+    staff_page = signed_in(EditorFactory(username="yann")).get(f"/figures/{FIGURE}/history/")
     assert "by editor</span>" in staff_page.content.decode()  # "editor" is the username here
 
 
 def test_m2m_changes_are_revisions(client, editor):
     url = reverse("admin:meetings_commitment_change", args=[6])
-    admin = staff_client(editor)
+    admin = signed_in(editor)
     data = changeform_data(admin.get(url), change_reason="Russia also backed the bank")
     data["countries"] = [*data["countries"], str(Country.objects.get(code="RU").pk)]
     admin.post(url, data)
@@ -95,7 +82,7 @@ def test_m2m_changes_are_revisions(client, editor):
 
 
 def test_revert_appears_as_reverted_with_its_reason(client, editor, two_edits):
-    admin = staff_client(editor)
+    admin = signed_in(editor)
     first = Figure.history.filter(id=FIGURE).earliest("history_date")
     url = reverse("admin:indicators_figure_simple_history", args=[FIGURE, first.history_id])
     admin.post(url, changeform_data(admin.get(url), change_reason="The release says more than 67"))
@@ -106,7 +93,7 @@ def test_revert_appears_as_reverted_with_its_reason(client, editor, two_edits):
 
 
 def test_deleted_record_keeps_a_readable_history(client, superuser):
-    admin = staff_client(superuser)
+    admin = signed_in(superuser)
     admin.post(
         reverse("admin:indicators_figure_delete", args=[FIGURE]),
         {"post": "yes", "change_reason": "Duplicate"},
@@ -218,7 +205,7 @@ def test_changes_date_range(client, two_edits):
 
 def test_changes_editor_filter_is_for_staff(client):
     editor = EditorFactory(username="olga")
-    staff = staff_client(editor)
+    staff = signed_in(editor)
     edit_figure(staff, "68", "first")
     edit_figure(staff, "69", "second")
     body = staff.get("/changes/", {"editor": editor.username, "format": "json"}).json()
@@ -271,7 +258,7 @@ def test_atom_feed_honours_filters(client, two_edits):
 
 def test_feed_escapes_hostile_text(client, editor):
     hostile = '<script>alert("feed")</script>'
-    edit_figure(staff_client(editor), "69", hostile)
+    edit_figure(signed_in(editor), "69", hostile)
     body = client.get("/changes/feed/").content.decode()
     assert "<script>" not in body
     assert "&lt;script&gt;" in body or "&amp;lt;script&amp;gt;" in body
@@ -312,7 +299,7 @@ def test_as_of_a_date_means_the_end_of_that_day(client, two_edits):
 def test_as_of_records_created_later_are_absent_and_deleted_ones_reappear(client, superuser):
     before = timezone.now()
     late = FigureFactory(state="published", indicator__state="published", as_stated="LATE")
-    staff_client(superuser).post(
+    signed_in(superuser).post(
         reverse("admin:indicators_figure_delete", args=[FIGURE]),
         {"post": "yes", "change_reason": "Duplicate"},
     )
@@ -405,7 +392,7 @@ def test_bad_as_of_is_a_clear_400(client, value):
 
 
 def test_admin_compares_two_revisions_side_by_side(editor, two_edits):
-    admin = staff_client(editor)
+    admin = signed_in(editor)
     revisions = list(Figure.history.filter(id=FIGURE).order_by("history_date"))
     url = reverse("admin:indicators_figure_compare", args=[FIGURE])
     page = admin.get(
@@ -449,12 +436,12 @@ def latest(model, pk):
 
 
 def write_change_form(editor, reviewer):
-    edit_figure(staff_client(editor), "70", "path: change form")
+    edit_figure(signed_in(editor), "70", "path: change form")
     return {("Figure", FIGURE)}, editor, "path: change form"
 
 
 def write_inline(editor, reviewer):
-    client = staff_client(editor)
+    client = signed_in(editor)
     url = reverse("admin:meetings_meeting_change", args=[1])
     page = client.get(url)
     data = changeform_data(page, change_reason="path: inline")
@@ -466,27 +453,17 @@ def write_inline(editor, reviewer):
 
 
 def write_list_editable(editor, reviewer):
-    client = staff_client(editor)
+    client = signed_in(editor)
     url = reverse("admin:meetings_commitment_changelist")
-    formset = client.get(url).context["cl"].formset
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-        "list_change_reason": "path: list edit",
-    }
-    for index, form in enumerate(formset.forms):
-        data[f"form-{index}-id"] = str(form.instance.pk)
-        data[f"form-{index}-status"] = "stalled" if form.instance.pk == 6 else form.instance.status
-        data[f"form-_concurrency_version_{form.instance.pk}"] = str(form.instance.version)
+    data = changelist_data(
+        client.get(url), reason="path: list edit", changes={6: {"status": "stalled"}}
+    )
     assert client.post(url, data).status_code == 302
     return {("Commitment", 6)}, editor, "path: list edit"
 
 
 def _action(user, action, pks, reason):
-    client = staff_client(user)
+    client = signed_in(user)
     objects = Figure.objects.filter(pk__in=pks)
     response = client.post(
         reverse("admin:indicators_figure_changelist"),
@@ -525,7 +502,7 @@ def write_action_submit_and_publish(editor, reviewer):
 
 
 def write_revert(editor, reviewer):
-    client = staff_client(editor)
+    client = signed_in(editor)
     first = Figure.history.filter(id=FIGURE).earliest("history_date")
     url = reverse("admin:indicators_figure_simple_history", args=[FIGURE, first.history_id])
     edit_figure(client, "71", "setup")
@@ -566,7 +543,7 @@ def test_every_write_path_leaves_one_revision_per_changed_record(editor, reviewe
 
 
 def test_unchanged_saves_write_nothing(editor):
-    client = staff_client(editor)
+    client = signed_in(editor)
     before = revision_counts()
     url = reverse("admin:meetings_meeting_change", args=[1])
     assert (

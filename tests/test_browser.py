@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from indicators.models import Figure
 from tests.conftest import log_in
-from tests.factories import EditorFactory
+from tests.factories import EditorFactory, ReviewerFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -135,14 +135,6 @@ def test_no_serious_accessibility_violations(live_seed, browser):
 # --- workflow and locking -----------------------------------------------------------------
 
 
-def reviewer_account():
-    from django.contrib.auth.models import Group
-
-    user = EditorFactory(username="rita")
-    user.groups.set([Group.objects.get(name="Reviewers")])
-    return user
-
-
 def test_two_editors_same_figure_second_gets_the_conflict_with_input_kept(live_seed, browser):
     EditorFactory(username="alice")
     EditorFactory(username="bob")
@@ -177,7 +169,7 @@ def test_two_editors_same_figure_second_gets_the_conflict_with_input_kept(live_s
 
 
 def test_draft_is_invisible_until_a_reviewer_publishes_it(live_seed, browser, page):
-    reviewer_account()
+    ReviewerFactory(username="rita")
     figure = Figure.objects.get(pk=3)
     figure.state = "draft"
     figure.stamp_revision(reason="Back to draft for checking").save()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from indicators.models import Figure
 from meetings.models import Commitment, Delegation
-from tests.admin_forms import changeform_data
+from tests.admin_forms import changeform_data, changelist_data
 from tests.factories import EditorFactory
 
 FIGURE = 3  # Kazakhstan's trade with SCO members, 2024: > 67 billion USD
@@ -105,20 +105,9 @@ def test_list_editable_rows_are_locked(two_editors):
     url = reverse("admin:meetings_commitment_changelist")
 
     def post(client, page, status, reason):
-        formset = page.context["cl"].formset
-        data = {
-            "form-TOTAL_FORMS": str(formset.total_form_count()),
-            "form-INITIAL_FORMS": str(formset.initial_form_count()),
-            "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000",
-            "_save": "Save",
-            "list_change_reason": reason,
-        }
-        for index, form in enumerate(formset.forms):
-            data[f"form-{index}-id"] = str(form.instance.pk)
-            data[f"form-{index}-status"] = status if form.instance.pk == 6 else form.instance.status
-            data[f"form-_concurrency_version_{form.instance.pk}"] = str(form.instance.version)
-        return client.post(url, data)
+        return client.post(
+            url, changelist_data(page, reason=reason, changes={6: {"status": status}})
+        )
 
     page_a, page_b = a.get(url), b.get(url)
     assert post(a, page_a, "in_progress", "A").status_code == 302
@@ -128,13 +117,8 @@ def test_list_editable_rows_are_locked(two_editors):
     assert Commitment.objects.get(pk=6).status == "in_progress"
 
 
-def test_actions_on_stale_rows_are_refused(seed):
-    from django.contrib.auth.models import Group
-
-    reviewer = EditorFactory(username="rita")
-    reviewer.groups.set([Group.objects.get(name="Reviewers")])
-    client = Client()
-    client.force_login(reviewer)
+def test_actions_on_stale_rows_are_refused(seed, reviewer_client):
+    client = reviewer_client
     figure = Figure.objects.get(pk=FIGURE)
     shown_version = figure.version
     figure.value = 71

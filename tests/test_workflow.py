@@ -12,27 +12,11 @@ from indicators.models import Figure, Indicator
 from meetings.models import Commitment
 from sco_tracker.history import PublicationState
 from sco_tracker.workflow import TransitionError, transition
-from tests.admin_forms import changeform_data
-from tests.factories import EditorFactory
+from tests.admin_forms import changeform_data, changelist_data
 
 pytestmark = pytest.mark.usefixtures("seed")
 
 CHANGELIST = reverse("admin:indicators_figure_changelist")
-
-
-@pytest.fixture
-def reviewer(db):
-    from django.contrib.auth.models import Group
-
-    user = EditorFactory(username="rita")
-    user.groups.set([Group.objects.get(name="Reviewers")])
-    return user
-
-
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
 
 
 @pytest.fixture
@@ -226,21 +210,7 @@ def test_state_filter_shows_counts(reviewer_client, draft_figure):
 def test_list_editable_status_with_reason(editor, editor_client):
     url = reverse("admin:meetings_commitment_changelist")
     page = editor_client.get(url)
-    formset = page.context["cl"].formset
-    data = {
-        "form-TOTAL_FORMS": str(formset.total_form_count()),
-        "form-INITIAL_FORMS": str(formset.initial_form_count()),
-        "form-MIN_NUM_FORMS": "0",
-        "form-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-        "list_change_reason": "",
-    }
-    for index, form in enumerate(formset.forms):
-        data[f"form-{index}-id"] = str(form.instance.pk)
-        data[f"form-{index}-status"] = form.instance.status
-        data[f"form-_concurrency_version_{form.instance.pk}"] = str(form.instance.version)
-    target = next(i for i, f in enumerate(formset.forms) if f.instance.pk == 6)
-    data[f"form-{target}-status"] = "in_progress"
+    data = changelist_data(page, reason="", changes={6: {"status": "in_progress"}})
 
     response = editor_client.post(url, data)  # no reason
     assert response.status_code == 200
