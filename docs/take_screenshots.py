@@ -17,7 +17,6 @@ OUT = ROOT / "docs" / "screenshots"
 SHOTS = {
     "figures-list.png": "/figures/?country=KZ",
     "indicator-page.png": "/indicators/trade-with-sco-members/",
-    "figure-history.png": "/figures/3/history/",
 }
 CHROMIUM_ARGS = [
     "--no-sandbox",
