@@ -58,3 +58,31 @@ def changelist_data(response, *, reason: str, changes: dict) -> dict:
             data[f"form-{index}-{field}"] = value
         data[f"form-_concurrency_version_{instance.pk}"] = str(instance.version)
     return data
+
+
+def add_figure(client, **changes):
+    """Enter Kazakhstan's 2023 transit tonnage through the admin's add form, as an editor
+    would; returns the response."""
+    from django.urls import reverse
+
+    from indicators.models import Indicator
+    from meetings.models import Country
+
+    url = reverse("admin:indicators_figure_add")
+    values = {
+        "indicator": Indicator.objects.get(slug="transit-freight").pk,
+        "scope": "country",
+        "country": Country.objects.get(code="KZ").pk,
+        "as_stated": "22,7 млн тонн",
+        "comparator": "exact",
+        "value": "22.7",
+        "unit_multiplier": "6",
+        "unit": "t",
+        "period_start": "2023-01-01",
+        "period_end": "2023-12-31",
+        "period_label": "2023",
+        "source": 1,
+        "quote": "",
+        **changes,
+    }
+    return client.post(url, changeform_data(client.get(url), **values))

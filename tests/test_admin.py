@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from indicators.models import Figure, Indicator
 from meetings.models import Commitment, Country, Delegation, Meeting, Source
-from tests.admin_forms import changeform_data
+from tests.admin_forms import add_figure, changeform_data
 from tests.factories import CountryFactory, FigureFactory, IndicatorFactory, SourceFactory
 
 TRACKED_MODELS = [
@@ -88,24 +88,12 @@ def test_autocomplete_lookups_work_for_editors(seed, editor_client):
 class TestFigureRevisions:
     def test_create_then_change_with_reason(self, seed, editor, editor_client):
         indicator = Indicator.objects.get(slug="transit-freight")
-        add_url = admin_url(Figure, "add")
-        data = changeform_data(
-            editor_client.get(add_url),
-            indicator=indicator.pk,
-            scope="country",
-            country=Country.objects.get(code="KZ").pk,
+        response = add_figure(
+            editor_client,
             as_stated="27,5 млн тонн",
-            comparator="exact",
             value="27.5",
-            unit_multiplier="6",
-            unit="t",
-            period_start="2023-01-01",
-            period_end="2023-12-31",
-            period_label="2023",
-            source=1,
             quote="достиг 27,5 млн тонн по итогам прошлого года",
         )
-        response = editor_client.post(add_url, data)
         assert response.status_code == 302, response.context["adminform"].form.errors
         figure = Figure.objects.get(indicator=indicator, period_label="2023")
         assert figure.value == Decimal("27.5")

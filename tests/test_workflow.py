@@ -12,7 +12,7 @@ from indicators.models import Figure, Indicator
 from meetings.models import Commitment
 from sco_tracker.history import PublicationState
 from sco_tracker.workflow import TransitionError, transition
-from tests.admin_forms import changeform_data, changelist_data
+from tests.admin_forms import add_figure, changeform_data, changelist_data
 
 pytestmark = pytest.mark.usefixtures("seed")
 
@@ -22,24 +22,7 @@ CHANGELIST = reverse("admin:indicators_figure_changelist")
 @pytest.fixture
 def draft_figure(editor_client):
     """A figure an editor has just entered through the admin: a draft."""
-    url = reverse("admin:indicators_figure_add")
-    data = changeform_data(
-        editor_client.get(url),
-        indicator=Indicator.objects.get(slug="transit-freight").pk,
-        scope="country",
-        country=3,  # Kazakhstan
-        as_stated="22,7 млн тонн",
-        comparator="exact",
-        value="22.7",
-        unit_multiplier="6",
-        unit="t",
-        period_start="2023-01-01",
-        period_end="2023-12-31",
-        period_label="2023",
-        source=1,
-        quote="",
-    )
-    response = editor_client.post(url, data)
+    response = add_figure(editor_client)
     assert response.status_code == 302, response.context["adminform"].form.errors
     return Figure.objects.get(period_label="2023", indicator__slug="transit-freight")
 
