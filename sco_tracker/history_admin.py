@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.forms.models import BaseModelFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -24,21 +25,21 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .history import (
     REASON_CREATED,
     REASON_DELETED,
     TrackedModel,
-    display_value,
     record_revision,
     recorded_m2m_ids,
     tracked_m2m_fields,
 )
-from .locking import OptimisticLockFormMixin, SeenRevisionField
+from .locking import OptimisticLockFormMixin, SeenRevisionField, describe_conflict
+from .revisions import Revision, describe_revisions, revision_kind, side_by_side
 from .timetravel import as_instance
 
 CHANGE_REASON_FIELD = "change_reason"
@@ -127,16 +128,7 @@ class ReasonChangelistFormSet(BaseModelFormSet):
                 .first()
             )
             if submitted is not None and current is not None and str(current) != submitted:
-                from .locking import describe_conflict
-
                 form.add_error(form._meta.fields[0], describe_conflict(form.instance, None))
-
-
-class ReadableChangeHelper(HistoricalRecordContextHelper):
-    """Diffs in the admin history show choice labels and names, not raw keys."""
-
-    def prepare_delta_change_value(self, change, value):
-        return display_value(self.model._meta.get_field(change.field), value)
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -348,8 +340,6 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     def compare_view(self, request, object_id):
         """Two revisions of one record side by side (``?a=`` and ``?b=`` history ids)."""
-        from .revisions import describe_revisions, side_by_side
-
         object_id = unquote(object_id)
         if not object_id.isdigit():
             raise Http404
@@ -395,20 +385,33 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("Revision"))
     def revision_note(self, record):
-        return describe_revision(record)
+        revision = Revision(record=record, kind=revision_kind(record))
+        return revision.reverted_note or capfirst(revision.kind_label)
 
-    def get_historical_record_context_helper(self, request, historical_record):
-        return ReadableChangeHelper(self.model, historical_record)
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Diffs in the admin history read like the public ones: labels, names, numbers
+        with their comparator and unit."""
+        records = list(historical_records)
+        if not records:
+            return
+        last = records[-1]
+        older = (
+            self.model.history.filter(id=last.id)
+            .filter(
+                Q(history_date__lt=last.history_date)
+                | Q(history_date=last.history_date, history_id__lt=last.history_id)
+            )
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        revisions = describe_revisions(self.model, records, older, show_editor_names=True)
+        for record, revision in zip(records, revisions, strict=True):
+            record.history_delta_changes = [
+                {"field": change.label, "old": change.old, "new": change.new}
+                for change in revision.changes
+            ]
 
     def history_view(self, request, object_id, extra_context=None):
         if not str(object_id).isdigit():
             raise Http404
         return super().history_view(request, object_id, extra_context)
-
-
-def describe_revision(record) -> str:
-    """“Created”, “Changed”, “Deleted” or “Reverted to the revision of …”."""
-    if record.is_revert:
-        when = formats.date_format(timezone.localtime(record.reverted_to_date), "DATETIME_FORMAT")
-        return gettext("Reverted to the revision of %(date)s") % {"date": when}
-    return str(record.get_history_type_display())

@@ -133,13 +133,20 @@ class TestFigureRevisions:
         change_figure(editor_client, kz_trade, value="68", change_reason="Typo in the release")
         page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
         assert "Typo in the release" in page
-        assert "67 &rarr; 68" in page
+        assert "&gt; 67 billion USD &rarr; &gt; 68 billion USD" in page
         assert "editor" in page
 
     def test_choice_changes_are_shown_with_labels(self, kz_trade, editor_client):
         change_figure(editor_client, kz_trade, comparator="approximately", change_reason="Re-read")
         page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
-        assert "more than &rarr; approximately" in page
+        assert "&gt; 67 billion USD &rarr; ≈ 67 billion USD" in page
+
+    def test_status_changes_are_shown_with_labels(self, seed, editor_client):
+        url = admin_url(Commitment, "change", 6)
+        data = changeform_data(editor_client.get(url), status="in_progress", change_reason="Go")
+        editor_client.post(url, data)
+        page = editor_client.get(admin_url(Commitment, "history", 6)).content.decode()
+        assert "proposed &rarr; in progress" in page
 
     def test_revert_asks_for_reason_and_becomes_a_new_revision(
         self, kz_trade, editor, editor_client

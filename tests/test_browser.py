@@ -33,7 +33,7 @@ def test_editor_edits_a_figure_with_a_reason_and_sees_the_revision(live_seed, pa
     page.goto(f"{live_seed.url}/admin/indicators/figure/{figure.pk}/history/")
     history = page.locator("#change-history")
     expect(history).to_contain_text("Checked against the ministry's annual report")
-    expect(history).to_contain_text("67 → 68")
+    expect(history).to_contain_text("> 67 billion USD → > 68 billion USD")
     expect(history).to_contain_text("editor")
     expect(history.locator("tbody tr")).to_have_count(2)
 
