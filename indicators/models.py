@@ -189,21 +189,6 @@ class FigureQuerySet(TrackedQuerySet):
         ("source", "meetings.Source"),
     )
 
-    def parents_published(self, pk) -> bool:
-        """Whether the figure's indicator (and meeting) are public, so its history may be."""
-        latest = (
-            self.model.history.filter(id=pk)
-            .order_by("-history_date", "-history_id")
-            .values("indicator_id", "meeting_id")
-            .first()
-        )
-        if latest is None:
-            return False
-        public = Indicator.objects.published().filter(pk=latest["indicator_id"]).exists()
-        if latest["meeting_id"]:
-            public = public and Meeting.objects.published().filter(pk=latest["meeting_id"]).exists()
-        return public
-
     def recently_revised(self, limit: int = 6) -> list:
         """The figures most recently given a public revision, newest first; read from the
         history's date index rather than by computing every figure's last revision."""

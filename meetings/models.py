@@ -101,15 +101,6 @@ class CommitmentQuerySet(TrackedQuerySet):
         countries = self.at_same_time(Country).filter(code=country_code.upper()).values("id")
         return self.related_to("countries", countries)
 
-    def parents_published(self, pk) -> bool:
-        latest = (
-            self.model.history.filter(id=pk)
-            .order_by("-history_date", "-history_id")
-            .values("meeting_id")
-            .first()
-        )
-        return bool(latest) and Meeting.objects.published().filter(pk=latest["meeting_id"]).exists()
-
 
 class SessionQuerySet(TrackedQuerySet):
     public_parents = (("meeting", False),)

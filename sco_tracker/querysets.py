@@ -103,6 +103,29 @@ class TrackedQuerySet(models.QuerySet):
             queryset = queryset.filter(visible)
         return queryset
 
+    def parents_published(self, pk) -> bool:
+        """Whether the parents of record ``pk`` (as last recorded, even if it was deleted
+        since) are public now, so that its history may be shown."""
+        if not self.public_parents:
+            return True
+        model = self.record_model
+        latest = (
+            model.history.filter(id=pk)
+            .order_by("-history_date", "-history_id")
+            .values(*[f"{foreign_key}_id" for foreign_key, _ in self.public_parents])
+            .first()
+        )
+        if latest is None:
+            return False
+        for foreign_key, optional in self.public_parents:
+            parent_id = latest[f"{foreign_key}_id"]
+            if parent_id is None and optional:
+                continue
+            parent = model._meta.get_field(foreign_key).related_model
+            if not parent.objects.published().filter(pk=parent_id).exists():
+                return False
+        return True
+
     def with_revision_info(self):
         """``revision_count`` and ``last_revised``, from the public revisions (up to the
         snapshot's moment)."""
