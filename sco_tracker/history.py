@@ -47,10 +47,6 @@ class RevisionInfo(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_revert(self) -> bool:
-        return self.reverted_to_history_id is not None
-
 
 class TrackedHistoricalRecords(HistoricalRecords):
     """``HistoricalRecords`` that writes one revision per real change (see module doc)."""
@@ -158,10 +154,6 @@ class PublishableModel(TrackedModel):
             condition=models.Q(state__in=PublicationState.values),
             name=f"{model_name}_state_valid",
         )
-
-    @property
-    def is_published(self) -> bool:
-        return self.state == PublicationState.PUBLISHED
 
 
 def tracked_m2m_fields(model) -> list[models.ManyToManyField]:

@@ -65,10 +65,6 @@ class Revision:
         return self.record.history_change_reason or ""
 
     @property
-    def reverted_to_date(self):
-        return self.record.reverted_to_date
-
-    @property
     def editor(self) -> str:
         """Editors are named to staff only; the public sees “editor”."""
         user = self.record.history_user

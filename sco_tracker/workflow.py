@@ -28,13 +28,6 @@ def publish_permission(model) -> str:
     return f"{model._meta.app_label}.publish_{model._meta.model_name}"
 
 
-def can_transition(user, obj, to_state: str) -> bool:
-    needs_publish = TRANSITIONS.get(obj.state, {}).get(to_state)
-    if needs_publish is None:
-        return False
-    return not needs_publish or user.has_perm(publish_permission(type(obj)))
-
-
 def transition(obj, *, to_state: str, user, reason: str):
     """Move ``obj`` to ``to_state``, as ``user``, for ``reason``: one revision."""
     reason = (reason or "").strip()
