@@ -108,10 +108,11 @@ def meeting_detail(request, slug, as_of):
         records(Commitment, as_of).published().filter(meeting_id=meeting.pk).select_related("topic")
     )
     attach_commitment_lists(commitments, as_of, quotes=False)
-    from indicators.models import Figure
-
+    # Figures point at meetings, not the other way round: reach them through the relation,
+    # so this app does not import ``indicators``.
+    figure_model = Meeting._meta.get_field("figures").related_model
     figures = materialize(
-        records(Figure, as_of)
+        records(figure_model, as_of)
         .published()
         .filter(meeting_id=meeting.pk)
         .select_related("indicator", "country")
