@@ -532,3 +532,17 @@ def test_other_pages_use_a_fixed_number_of_queries(
 def test_search_queries_are_bounded(client, many_figures, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert client.get(FIGURES, {"q": "Kazakhstan trade 2024 turnover more"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("page", "history"),
+    [
+        ("/meetings/chg-24-moscow-2025/", "/meetings/chg-24-moscow-2025/history/"),
+        ("/commitments/6/", "/commitments/6/history/"),
+        ("/indicators/transit-freight/", "/indicators/transit-freight/history/"),
+        ("/figures/3/", "/figures/3/history/"),
+    ],
+)
+def test_detail_pages_link_their_history(client, page, history):
+    assert f'href="{history}"' in client.get(page).content.decode()
+    assert client.get(history).status_code == 200
