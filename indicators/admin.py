@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.workflow_admin import PublishableAdmin
+from sco_tracker.tracking.admin import PublishableAdmin
 
 from .models import Figure, Indicator
 

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sco_tracker.history import format_decimal
+from sco_tracker.tracking.diffs import format_decimal
 
 from .models import COMPARATOR_SYMBOLS
 

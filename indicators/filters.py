@@ -3,19 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from meetings.filters import country_choices, meeting_filter, topic_filter
+from meetings.filters import country_filter, meeting_filter, topic_filter
 from meetings.models import Source
-from sco_tracker.filters import CodeChoiceFilter, PublicFilterSet, SearchFilter, YearFilter
+from sco_tracker.tracking.filters import PublicFilterSet, RecordFilter, SearchFilter, YearFilter
 
 from .models import Comparator, Figure, Indicator, MeasureKind
 
-
-def subject_choices():
-    return [
-        ("SCO", _("SCO as a whole")),
-        ("WORLD", _("the world")),
-        *country_choices(),
-    ]
+SUBJECTS = (("SCO", _("SCO as a whole")), ("WORLD", _("the world")))
 
 
 class IndicatorFilter(PublicFilterSet):
@@ -27,9 +21,9 @@ class IndicatorFilter(PublicFilterSet):
         choices=MeasureKind.choices,
         empty_label=_("Any kind"),
     )
-    country = CodeChoiceFilter(
+    country = country_filter(
         label=_("Has figures for"),
-        choices=subject_choices,
+        extra=SUBJECTS,
         method="filter_country",
         empty_label=_("Any subject"),
     )
@@ -44,25 +38,22 @@ class IndicatorFilter(PublicFilterSet):
 
 class FigureFilter(PublicFilterSet):
     q = SearchFilter()
-    indicator = django_filters.ModelChoiceFilter(
+    indicator = RecordFilter(
+        Indicator,
         label=_("Indicator"),
-        to_field_name="slug",
-        queryset=Indicator.objects.published(),
+        field_name="indicator",
         empty_label=_("Any indicator"),
     )
-    country = CodeChoiceFilter(
-        label=_("Country"),
-        choices=subject_choices,
-        method="filter_country",
-        empty_label=_("Any subject"),
+    country = country_filter(
+        label=_("Country"), extra=SUBJECTS, method="filter_country", empty_label=_("Any subject")
     )
     comparator = django_filters.ChoiceFilter(
         label=_("Comparator"), choices=Comparator.choices, empty_label=_("Any comparator")
     )
     year = YearFilter(method="filter_year")
-    meeting = meeting_filter()
-    source = django_filters.ModelChoiceFilter(
-        label=_("Source"), queryset=Source.objects.published(), empty_label=_("Any source")
+    meeting = meeting_filter(field_name="meeting")
+    source = RecordFilter(
+        Source, key="id", label=_("Source"), field_name="source", empty_label=_("Any source")
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Power
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meetings.models import Country, Meeting, Person, Source, Topic, check_quote_in_source
-from sco_tracker.history import PublicationState, PublishableModel, format_decimal
 from sco_tracker.localized import localized
-from sco_tracker.querysets import TrackedQuerySet
+from sco_tracker.tracking.diffs import Change, format_decimal
+from sco_tracker.tracking.models import PublishableModel
+from sco_tracker.tracking.public import TrackedQuerySet
+from sco_tracker.tracking.states import PublicationState
 
 
 class MeasureKind(models.TextChoices):
@@ -147,10 +148,6 @@ def format_quantity(value, multiplier: int, unit: str, comparator: str = Compara
 
 
 class IndicatorQuerySet(TrackedQuerySet):
-    publishable = True
-    search_fields = ("name_en", "name_ru", "definition_en", "definition_ru")
-    search_related = (("topic", "meetings.Topic"),)
-
     def with_figure_count(self):
         """``figure_count``: the published figures of each indicator (at the same moment)."""
         figures = (
@@ -173,41 +170,30 @@ class IndicatorQuerySet(TrackedQuerySet):
         return (
             self.with_figure_count()
             .filter(figure_count__gt=0)
-            .select_related("topic")
+            .with_related("topic")
             .order_by("-figure_count", "name_en")[:limit]
         )
 
 
 class FigureQuerySet(TrackedQuerySet):
-    publishable = True
-    public_parents = (("indicator", False), ("meeting", True))
-    search_fields = ("as_stated", "quote", "period_label", "note", "estimate_by")
-    search_related = (
-        ("indicator", "indicators.Indicator"),
-        ("country", "meetings.Country"),
-        ("stated_by", "meetings.Person"),
-        ("source", "meetings.Source"),
-    )
-
     def recently_revised(self, limit: int = 6) -> list:
-        """The figures most recently given a public revision, newest first; read from the
-        history's date index rather than by computing every figure's last revision."""
-        from sco_tracker.revisions import public_revisions
-
-        history = public_revisions(Figure, Figure.history.all(), annotate=False)
-        if self.as_of is not None:
-            history = history.filter(history_date__lte=self.as_of)
-        visible = set(self.values_list("id", flat=True)) if self.as_of is not None else None
+        """The figures most recently given a public revision (up to the moment), newest
+        first, as instances; read from the history's date index rather than by computing
+        every figure's last revision."""
+        history = Figure.history.public()
+        if self.moment is not None:
+            history = history.filter(history_date__lte=self.moment)
         chosen: list[int] = []
-        latest = history.order_by("-history_date", "-history_id").values_list("id", flat=True)
+        latest = history.newest_first().values_list("id", flat=True)
         for offset in range(0, 5000, 500):
             batch = list(latest[offset : offset + 500])
+            visible = set(self.filter(id__in=set(batch)).values_list("id", flat=True))
             for figure_id in batch:
-                if figure_id not in chosen and (visible is None or figure_id in visible):
+                if figure_id not in chosen and figure_id in visible:
                     chosen.append(figure_id)
             if len(chosen) >= limit or len(batch) < 500:
                 break
-        figures = {f.id: f for f in self.filter(id__in=chosen[: limit * 3])}
+        figures = {f.pk: f for f in self.filter(id__in=chosen[:limit]).instances()}
         return [figures[i] for i in chosen if i in figures][:limit]
 
     def for_subject(self, code: str):
@@ -285,6 +271,14 @@ class Indicator(PublishableModel):
             ),
         ]
 
+    class Tracking:
+        url_name = "indicators:indicator_detail"
+        history_url_name = "indicators:indicator_history"
+        url_field = "slug"
+        changes_filters = {"indicator": "slug"}
+        search_fields = ["name_en", "name_ru", "definition_en", "definition_ru"]
+        search_related = [("topic", "meetings.Topic")]
+
     def __str__(self):
         return self.name
 
@@ -295,9 +289,6 @@ class Indicator(PublishableModel):
     @property
     def definition(self) -> str:
         return localized(self, "definition")
-
-    def get_absolute_url(self):
-        return reverse("indicators:indicator_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         allowed = UNITS_BY_MEASURE_KIND.get(self.measure_kind, frozenset())
@@ -553,11 +544,22 @@ class Figure(PublishableModel):
             models.Index(fields=["period_start", "period_end"], name="figure_period_idx"),
         ]
 
+    class Tracking:
+        public_parents = ["indicator", "meeting"]
+        url_name = "indicators:figure_detail"
+        history_url_name = "indicators:figure_history"
+        hidden_fields = ["measure_kind"]
+        changes_filters = {"indicator": "indicator__slug", "country": "country__code"}
+        search_fields = ["as_stated", "quote", "period_label", "note", "estimate_by"]
+        search_related = [
+            ("indicator", "indicators.Indicator"),
+            ("country", "meetings.Country"),
+            ("stated_by", "meetings.Person"),
+            ("source", "meetings.Source"),
+        ]
+
     def __str__(self):
         return f"{self.indicator} — {self.subject_label}, {self.period_label}: {self.display_value}"
-
-    def get_absolute_url(self):
-        return reverse("indicators:figure_detail", kwargs={"pk": self.pk})
 
     @property
     def subject_label(self) -> str:
@@ -578,8 +580,6 @@ class Figure(PublishableModel):
     @classmethod
     def describe_revision_changes(cls, old, new):
         """In a revision, the number reads as a whole: “> 67 billion USD → ≈ 68 billion USD”."""
-        from sco_tracker.revisions import Change
-
         quantity = ("comparator", "value", "unit_multiplier", "unit")
         changes = []
         if any(getattr(old, name) != getattr(new, name) for name in quantity):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sco_tracker.views import RecordHistoryView
+from sco_tracker.tracking.views import RecordHistoryView
 
 from . import views
 from .models import Figure, Indicator
@@ -12,7 +12,7 @@ urlpatterns = [
     path("indicators/<slug:slug>/", views.indicator_detail, name="indicator_detail"),
     path(
         "indicators/<slug:slug>/history/",
-        RecordHistoryView.as_view(model=Indicator, lookup="slug"),
+        RecordHistoryView.as_view(model=Indicator),
         name="indicator_history",
     ),
     path("figures/", views.FigureListView.as_view(), name="figure_list"),

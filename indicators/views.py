@@ -1,8 +1,7 @@
-from django.http import Http404
 from django.shortcuts import render
 
-from sco_tracker.timetravel import materialize
-from sco_tracker.views import FilteredListView, records, time_travel
+from sco_tracker.tracking.public import get_published_or_404
+from sco_tracker.tracking.views import FilteredListView
 
 from .charts import build_chart
 from .filters import FigureFilter, IndicatorFilter
@@ -10,6 +9,8 @@ from .models import MULTIPLIER_WORDS, Figure, Indicator, unit_symbol
 
 
 class IndicatorListView(FilteredListView):
+    model = Indicator
+    related = ("topic",)
     filterset_class = IndicatorFilter
     template_name = "indicators/indicator_list.html"
     export_name = "indicators"
@@ -29,13 +30,7 @@ class IndicatorListView(FilteredListView):
     )
 
     def get_queryset(self):
-        return (
-            self.records(Indicator)
-            .published()
-            .select_related("topic")
-            .with_figure_count()
-            .with_revision_info()
-        )
+        return super().get_queryset().with_figure_count()
 
     def export_row(self, indicator):
         return {
@@ -55,6 +50,8 @@ class IndicatorListView(FilteredListView):
 
 
 class FigureListView(FilteredListView):
+    model = Figure
+    related = ("indicator", "country", "stated_by", "meeting", "source")
     filterset_class = FigureFilter
     template_name = "indicators/figure_list.html"
     export_name = "figures"
@@ -88,13 +85,7 @@ class FigureListView(FilteredListView):
     )
 
     def get_queryset(self):
-        return (
-            self.records(Figure)
-            .published()
-            .select_related("indicator", "country", "stated_by", "meeting", "source")
-            .with_revision_info()
-            .with_normalised_value()
-        )
+        return super().get_queryset().with_normalised_value()
 
     def export_row(self, figure):
         return figure_row(figure, self.absolute(figure))
@@ -131,19 +122,18 @@ def figure_row(figure, url) -> dict:
     }
 
 
-@time_travel
-def indicator_detail(request, slug, as_of):
-    found = records(Indicator, as_of).published().select_related("topic").filter(slug=slug)
-    indicator = next(iter(materialize(found[:1])), None)
-    if indicator is None:
-        raise Http404
-    figures = materialize(
-        records(Figure, as_of)
-        .published()
+def indicator_detail(request, slug):
+    as_of = request.as_of
+    indicator = get_published_or_404(
+        Indicator.objects.published(as_of=as_of).with_related("topic"), slug=slug
+    )
+    figures = (
+        Figure.objects.published(as_of=as_of)
         .filter(indicator_id=indicator.pk)
-        .select_related("country", "stated_by", "source", "meeting")
+        .with_related("country", "stated_by", "source", "meeting")
         .with_revision_info()
         .order_by("period_end", "country__name_en", "id")
+        .instances()
     )
     unit_label = " ".join(
         part
@@ -165,16 +155,11 @@ def indicator_detail(request, slug, as_of):
     )
 
 
-@time_travel
-def figure_detail(request, pk, as_of):
-    found = (
-        records(Figure, as_of)
-        .published()
-        .select_related("indicator", "country", "stated_by", "meeting", "source")
-        .with_revision_info()
-        .filter(id=pk)
+def figure_detail(request, pk):
+    figure = get_published_or_404(
+        Figure.objects.published(as_of=request.as_of)
+        .with_related("indicator", "country", "stated_by", "meeting", "source")
+        .with_revision_info(),
+        id=pk,
     )
-    figure = next(iter(materialize(found[:1])), None)
-    if figure is None:
-        raise Http404
     return render(request, "indicators/figure_detail.html", {"figure": figure})

@@ -3,8 +3,7 @@ from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.history_admin import TrackedAdmin, TrackedInlineForm
-from sco_tracker.workflow_admin import PublishableAdmin
+from sco_tracker.tracking.admin import PublishableAdmin, TrackedAdmin, TrackedInlineForm
 
 from .models import (
     Commitment,

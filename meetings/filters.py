@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.filters import CodeChoiceFilter, PublicFilterSet, SearchFilter, YearFilter
+from sco_tracker.tracking.filters import PublicFilterSet, RecordFilter, SearchFilter, YearFilter
 
 from .models import (
     Commitment,
@@ -16,30 +16,20 @@ from .models import (
 )
 
 
-def country_choices():
-    return [(country.code, country.name) for country in Country.objects.published()]
+def country_filter(**kwargs):
+    """A country, by ISO code (``kz`` or ``KZ``)."""
+    kwargs.setdefault("empty_label", _("Any country"))
+    return RecordFilter(Country, key="code", **kwargs)
 
 
 def topic_filter(**kwargs):
     """A topic, by slug (used by every list that has topics)."""
-    return django_filters.ModelChoiceFilter(
-        label=_("Topic"),
-        to_field_name="slug",
-        queryset=Topic.objects.published(),
-        empty_label=_("Any topic"),
-        **kwargs,
-    )
+    return RecordFilter(Topic, label=_("Topic"), empty_label=_("Any topic"), **kwargs)
 
 
 def meeting_filter(**kwargs):
     """A meeting, by slug."""
-    return django_filters.ModelChoiceFilter(
-        label=_("Meeting"),
-        to_field_name="slug",
-        queryset=Meeting.objects.published(),
-        empty_label=_("Any meeting"),
-        **kwargs,
-    )
+    return RecordFilter(Meeting, label=_("Meeting"), empty_label=_("Any meeting"), **kwargs)
 
 
 class MeetingFilter(PublicFilterSet):
@@ -48,19 +38,11 @@ class MeetingFilter(PublicFilterSet):
         label=_("Body"), choices=MeetingBody.choices, empty_label=_("Any body")
     )
     year = YearFilter(method="filter_year")
-    host = CodeChoiceFilter(
-        label=_("Host country"),
-        field_name="host_country__code",
-        choices=country_choices,
-        empty_label=_("Any host"),
+    host = country_filter(
+        label=_("Host country"), field_name="host_country", empty_label=_("Any host")
     )
-    country = CodeChoiceFilter(
-        label=_("Participating country"),
-        method="filter_participant",
-        choices=country_choices,
-        empty_label=_("Any country"),
-    )
-    topic = topic_filter(method="filter_topic")
+    country = country_filter(label=_("Participating country"), method="filter_participant")
+    topic = topic_filter(field_name="topics")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("start_date", "date"),),
@@ -78,21 +60,13 @@ class MeetingFilter(PublicFilterSet):
     def filter_participant(self, queryset, name, value):
         return queryset.with_participant(value)
 
-    def filter_topic(self, queryset, name, value):
-        return queryset.with_topic(value)
-
 
 class CommitmentFilter(PublicFilterSet):
     q = SearchFilter()
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=CommitmentStatus.choices, empty_label=_("Any status")
     )
-    country = CodeChoiceFilter(
-        label=_("Country"),
-        method="filter_country",
-        choices=country_choices,
-        empty_label=_("Any country"),
-    )
+    country = country_filter(label=_("Country"), field_name="countries")
     topic = topic_filter(field_name="topic")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=CommitmentKind.choices, empty_label=_("Any kind")
@@ -108,6 +82,3 @@ class CommitmentFilter(PublicFilterSet):
     class Meta:
         model = Commitment
         fields = []
-
-    def filter_country(self, queryset, name, value):
-        return queryset.with_country(value)

@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Upper
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.history import PublishableModel, TrackedModel
 from sco_tracker.localized import localized
-from sco_tracker.querysets import TrackedQuerySet
+from sco_tracker.tracking.models import PublishableModel, TrackedModel
+from sco_tracker.tracking.public import TrackedQuerySet
 
 # Lets constraints say ``code__length=2``.
 models.CharField.register_lookup(Length)
@@ -40,46 +39,9 @@ def check_quote_in_source(quote: str, source: "Source | None") -> None:
         )
 
 
-class TopicQuerySet(TrackedQuerySet):
-    search_fields = ("name_en", "name_ru")
-
-
-class CountryQuerySet(TrackedQuerySet):
-    search_fields = ("code", "name_en", "name_ru")
-
-
-class PersonQuerySet(TrackedQuerySet):
-    search_fields = ("name_en", "name_ru")
-
-
-class SourceQuerySet(TrackedQuerySet):
-    search_fields = ("title", "publisher")
-
-
 class MeetingQuerySet(TrackedQuerySet):
-    publishable = True
-    search_fields = (
-        "title_en",
-        "title_ru",
-        "city_en",
-        "city_ru",
-        "summary_en",
-        "summary_ru",
-        "documents_signed_en",
-        "documents_signed_ru",
-    )
-    search_related = (
-        ("host_country", "meetings.Country"),
-        ("delegations__country", "meetings.Country"),
-        ("topics", "meetings.Topic"),
-        ("chair", "meetings.Person"),
-    )
-
     def in_year(self, year: int):
         return self.filter(start_date__year__lte=year, end_date__year__gte=year)
-
-    def with_topic(self, topic):
-        return self.related_to("topics", [topic.pk])
 
     def with_participant(self, country_code: str):
         countries = self.at_same_time(Country).filter(code=country_code.upper()).values("id")
@@ -87,37 +49,12 @@ class MeetingQuerySet(TrackedQuerySet):
 
 
 class CommitmentQuerySet(TrackedQuerySet):
-    publishable = True
-    public_parents = (("meeting", False),)
-    search_fields = ("title_en", "title_ru", "notes")
-    search_related = (
-        ("quotes", "meetings.CommitmentQuote"),
-        ("countries", "meetings.Country"),
-        ("people", "meetings.Person"),
-        ("topic", "meetings.Topic"),
-    )
-
     def with_country(self, country_code: str):
         countries = self.at_same_time(Country).filter(code=country_code.upper()).values("id")
         return self.related_to("countries", countries)
 
 
-class SessionQuerySet(TrackedQuerySet):
-    public_parents = (("meeting", False),)
-
-
-class DelegationQuerySet(TrackedQuerySet):
-    public_parents = (("meeting", False),)
-
-
-class CommitmentQuoteQuerySet(TrackedQuerySet):
-    public_parents = (("commitment", False),)
-    search_fields = ("quote",)
-
-
 class Topic(TrackedModel):
-    objects = TopicQuerySet.as_manager()
-
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_ru = models.CharField(_("name (Russian)"), max_length=120)
@@ -126,6 +63,9 @@ class Topic(TrackedModel):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["name_en"]
+
+    class Tracking:
+        search_fields = ["name_en", "name_ru"]
 
     def __str__(self):
         return self.name
@@ -144,8 +84,6 @@ class ScoStatus(models.TextChoices):
 
 
 class Country(TrackedModel):
-    objects = CountryQuerySet.as_manager()
-
     code = models.CharField(
         _("ISO 3166 alpha-2 code"),
         max_length=2,
@@ -179,6 +117,10 @@ class Country(TrackedModel):
             ),
         ]
 
+    class Tracking:
+        search_fields = ["code", "name_en", "name_ru"]
+        changes_filters = {"country": "code"}
+
     def __str__(self):
         return self.name
 
@@ -192,8 +134,6 @@ class Country(TrackedModel):
 
 
 class Person(TrackedModel):
-    objects = PersonQuerySet.as_manager()
-
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_en = models.CharField(_("full name (English)"), max_length=150)
     name_ru = models.CharField(_("full name (Russian)"), max_length=150)
@@ -210,6 +150,10 @@ class Person(TrackedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_en"]
+
+    class Tracking:
+        search_fields = ["name_en", "name_ru"]
+        changes_filters = {"country": "country__code"}
 
     def __str__(self):
         return self.name
@@ -230,8 +174,6 @@ class Language(models.TextChoices):
 
 
 class Source(TrackedModel):
-    objects = SourceQuerySet.as_manager()
-
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200)
     url = models.URLField(
@@ -271,6 +213,9 @@ class Source(TrackedModel):
                 condition=Q(language__in=Language.values), name="source_language_valid"
             ),
         ]
+
+    class Tracking:
+        search_fields = ["title", "publisher"]
 
     def __str__(self):
         return self.title
@@ -335,8 +280,6 @@ class Meeting(PublishableModel):
         Source, verbose_name=_("sources"), blank=True, related_name="meetings"
     )
 
-    _history_m2m_fields = ["topics", "sources"]
-
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -358,6 +301,29 @@ class Meeting(PublishableModel):
             models.CheckConstraint(
                 condition=Q(body__in=MeetingBody.values), name="meeting_body_valid"
             ),
+        ]
+
+    class Tracking:
+        url_name = "meetings:meeting_detail"
+        history_url_name = "meetings:meeting_history"
+        url_field = "slug"
+        m2m_fields = ["topics", "sources"]
+        changes_filters = {"country": ["host_country__code", "delegations__country__code"]}
+        search_fields = [
+            "title_en",
+            "title_ru",
+            "city_en",
+            "city_ru",
+            "summary_en",
+            "summary_ru",
+            "documents_signed_en",
+            "documents_signed_ru",
+        ]
+        search_related = [
+            ("host_country", "meetings.Country"),
+            ("delegations__country", "meetings.Country"),
+            ("topics", "meetings.Topic"),
+            ("chair", "meetings.Person"),
         ]
 
     def __str__(self):
@@ -383,9 +349,6 @@ class Meeting(PublishableModel):
     def documents_signed(self) -> list[str]:
         return [line for line in localized(self, "documents_signed").splitlines() if line.strip()]
 
-    def get_absolute_url(self):
-        return reverse("meetings:meeting_detail", kwargs={"slug": self.slug})
-
 
 class SessionFormat(models.TextChoices):
     NARROW = "narrow", _("narrow format")
@@ -397,8 +360,6 @@ class SessionFormat(models.TextChoices):
 
 class Session(TrackedModel):
     """One format within a meeting (narrow, expanded, a meeting with the host's president…)."""
-
-    objects = SessionQuerySet.as_manager()
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="sessions"
@@ -431,6 +392,10 @@ class Session(TrackedModel):
             ),
         ]
 
+    class Tracking:
+        public_parents = ["meeting"]
+        page_parent = "meeting"
+
     def __str__(self):
         return self.title or str(self.get_format_display())
 
@@ -453,8 +418,6 @@ class Session(TrackedModel):
 
 class Delegation(TrackedModel):
     """A country's delegation to a meeting, with its head's office as held at the time."""
-
-    objects = DelegationQuerySet.as_manager()
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="delegations"
@@ -488,6 +451,11 @@ class Delegation(TrackedModel):
                 violation_error_message=_("This country already has a delegation at the meeting."),
             ),
         ]
+
+    class Tracking:
+        public_parents = ["meeting"]
+        page_parent = "meeting"
+        changes_filters = {"country": "country__code"}
 
     def __str__(self):
         return f"{self.country} — {self.meeting}"
@@ -557,8 +525,6 @@ class Commitment(PublishableModel):
     )
     notes = models.TextField(_("editorial notes"), blank=True)
 
-    _history_m2m_fields = ["countries", "people"]
-
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
@@ -574,6 +540,20 @@ class Commitment(PublishableModel):
             ),
         ]
 
+    class Tracking:
+        public_parents = ["meeting"]
+        url_name = "meetings:commitment_detail"
+        history_url_name = "meetings:commitment_history"
+        m2m_fields = ["countries", "people"]
+        changes_filters = {"country": "countries__code"}
+        search_fields = ["title_en", "title_ru", "notes"]
+        search_related = [
+            ("quotes", "meetings.CommitmentQuote"),
+            ("countries", "meetings.Country"),
+            ("people", "meetings.Person"),
+            ("topic", "meetings.Topic"),
+        ]
+
     def __str__(self):
         return self.title
 
@@ -581,17 +561,11 @@ class Commitment(PublishableModel):
     def title(self) -> str:
         return localized(self, "title")
 
-    def get_absolute_url(self):
-        return reverse("meetings:commitment_detail", kwargs={"pk": self.pk})
-
     def status_timeline(self, as_of=None) -> list[dict]:
-        """Each status the commitment has had (up to ``as_of``): since when, and why."""
-        from sco_tracker.revisions import public_revisions
-
+        """Each status the commitment has had in public (up to ``as_of``): since when, and
+        why."""
         timeline = []
-        revisions = public_revisions(
-            Commitment, Commitment.history.filter(id=self.pk).exclude(history_type="-")
-        )
+        revisions = Commitment.history.filter(id=self.pk).exclude(history_type="-").public()
         if as_of is not None:
             revisions = revisions.filter(history_date__lte=as_of)
         for revision in revisions.order_by("history_date", "history_id"):
@@ -610,8 +584,6 @@ class Commitment(PublishableModel):
 
 class CommitmentQuote(TrackedModel):
     """Where a commitment is stated: the source and its words, verbatim."""
-
-    objects = CommitmentQuoteQuerySet.as_manager()
 
     commitment = models.ForeignKey(
         Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="quotes"
@@ -635,6 +607,11 @@ class CommitmentQuote(TrackedModel):
                 ),
             ),
         ]
+
+    class Tracking:
+        public_parents = ["commitment"]
+        page_parent = "commitment"
+        search_fields = ["quote"]
 
     def __str__(self):
         return f"{self.source}: «{self.quote[:60]}»"

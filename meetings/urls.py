@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sco_tracker.views import RecordHistoryView
+from sco_tracker.tracking.views import RecordHistoryView
 
 from . import views
 from .models import Commitment, Meeting
@@ -12,7 +12,7 @@ urlpatterns = [
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting_detail"),
     path(
         "meetings/<slug:slug>/history/",
-        RecordHistoryView.as_view(model=Meeting, lookup="slug"),
+        RecordHistoryView.as_view(model=Meeting),
         name="meeting_history",
     ),
     path("commitments/", views.CommitmentListView.as_view(), name="commitment_list"),

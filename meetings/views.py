@@ -1,8 +1,8 @@
-from django.http import Http404
 from django.shortcuts import render
 
-from sco_tracker.timetravel import children_lists, m2m_lists, materialize
-from sco_tracker.views import FilteredListView, records, time_travel
+from sco_tracker.tracking.public import get_published_or_404
+from sco_tracker.tracking.timetravel import children_lists, m2m_lists
+from sco_tracker.tracking.views import FilteredListView
 
 from .filters import CommitmentFilter, MeetingFilter
 from .models import Commitment, CommitmentQuote, Delegation, Meeting, Session
@@ -14,7 +14,7 @@ def attach_meeting_lists(meetings, as_of):
         Delegation,
         "meeting",
         as_of,
-        select=("country", "head"),
+        related=("country", "head"),
         order_by=("country__name_en",),
     )
     topics = m2m_lists(meetings, "topics", as_of, order_by=("name_en",))
@@ -27,7 +27,7 @@ def attach_commitment_lists(commitments, as_of, *, quotes=True):
     countries = m2m_lists(commitments, "countries", as_of, order_by=("name_en",))
     people = m2m_lists(commitments, "people", as_of, order_by=("name_en",))
     quote_lists = (
-        children_lists(commitments, CommitmentQuote, "commitment", as_of, select=("source",))
+        children_lists(commitments, CommitmentQuote, "commitment", as_of, related=("source",))
         if quotes
         else {}
     )
@@ -38,6 +38,8 @@ def attach_commitment_lists(commitments, as_of, *, quotes=True):
 
 
 class MeetingListView(FilteredListView):
+    model = Meeting
+    related = ("host_country", "chair")
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
     export_name = "meetings"
@@ -60,14 +62,6 @@ class MeetingListView(FilteredListView):
         "revisions",
         "last_revised",
     )
-
-    def get_queryset(self):
-        return (
-            self.records(Meeting)
-            .published()
-            .select_related("host_country", "chair")
-            .with_revision_info()
-        )
 
     def attach(self, objects):
         attach_meeting_lists(objects, self.as_of)
@@ -94,28 +88,30 @@ class MeetingListView(FilteredListView):
         }
 
 
-@time_travel
-def meeting_detail(request, slug, as_of):
-    found = records(Meeting, as_of).published().select_related("host_country", "chair")
-    meeting = next(iter(materialize(found.filter(slug=slug)[:1])), None)
-    if meeting is None:
-        raise Http404
+def meeting_detail(request, slug):
+    as_of = request.as_of
+    meeting = get_published_or_404(
+        Meeting.objects.published(as_of=as_of).with_related("host_country", "chair"), slug=slug
+    )
     attach_meeting_lists([meeting], as_of)
     sessions = children_lists(
-        [meeting], Session, "meeting", as_of, select=("with_person",), order_by=("date", "id")
+        [meeting], Session, "meeting", as_of, related=("with_person",), order_by=("date", "id")
     )[meeting.pk]
-    commitments = materialize(
-        records(Commitment, as_of).published().filter(meeting_id=meeting.pk).select_related("topic")
+    commitments = (
+        Commitment.objects.published(as_of=as_of)
+        .filter(meeting_id=meeting.pk)
+        .with_related("topic")
+        .instances()
     )
     attach_commitment_lists(commitments, as_of, quotes=False)
     # Figures point at meetings, not the other way round: reach them through the relation,
     # so this app does not import ``indicators``.
     figure_model = Meeting._meta.get_field("figures").related_model
-    figures = materialize(
-        records(figure_model, as_of)
-        .published()
+    figures = (
+        figure_model.objects.published(as_of=as_of)
         .filter(meeting_id=meeting.pk)
-        .select_related("indicator", "country")
+        .with_related("indicator", "country")
+        .instances()
     )
     sources = m2m_lists([meeting], "sources", as_of, order_by=("title",))[meeting.pk]
     return render(
@@ -134,6 +130,8 @@ def meeting_detail(request, slug, as_of):
 
 
 class CommitmentListView(FilteredListView):
+    model = Commitment
+    related = ("meeting", "topic")
     filterset_class = CommitmentFilter
     template_name = "meetings/commitment_list.html"
     export_name = "commitments"
@@ -153,14 +151,6 @@ class CommitmentListView(FilteredListView):
         "revisions",
         "last_revised",
     )
-
-    def get_queryset(self):
-        return (
-            self.records(Commitment)
-            .published()
-            .select_related("meeting", "topic")
-            .with_revision_info()
-        )
 
     def attach(self, objects):
         attach_commitment_lists(objects, self.as_of)
@@ -184,12 +174,11 @@ class CommitmentListView(FilteredListView):
         }
 
 
-@time_travel
-def commitment_detail(request, pk, as_of):
-    found = records(Commitment, as_of).published().select_related("meeting", "topic")
-    commitment = next(iter(materialize(found.filter(id=pk)[:1])), None)
-    if commitment is None:
-        raise Http404
+def commitment_detail(request, pk):
+    as_of = request.as_of
+    commitment = get_published_or_404(
+        Commitment.objects.published(as_of=as_of).with_related("meeting", "topic"), id=pk
+    )
     attach_commitment_lists([commitment], as_of)
     return render(
         request,

@@ -4,8 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
-from .feeds import ChangesFeed
-from .workflow_admin import review_queue
+from .tracking.admin import review_queue
 
 admin.site.site_header = _("SCO Tracker — editorial")
 admin.site.site_title = _("SCO Tracker")
@@ -20,8 +19,7 @@ urlpatterns = [
 # English at the root, Russian under /ru/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("changes/", views.ChangesView.as_view(), name="changes"),
-    path("changes/feed/", ChangesFeed(), name="changes_feed"),
+    path("", include("sco_tracker.tracking.urls")),
     path("", include("meetings.urls")),
     path("", include("indicators.urls")),
     prefix_default_language=False,

@@ -93,35 +93,12 @@ def page(browser):
     context.close()
 
 
-# Migrations that create data (not schema), re-run after each transactional test's flush.
-DATA_MIGRATIONS = [
-    ("meetings", "0002_editors_group"),
-    ("indicators", "0002_editors_group"),
-    ("meetings", "0006_reviewers_group"),
-    ("indicators", "0005_reviewers_group"),
-]
-
-
-def restore_migration_data():
-    """Transactional tests flush every table between tests, which also empties what data
-    migrations created (the Editors group). Re-run those migrations' functions, which are
-    idempotent, against the historical models they were written for."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-    from django.db.migrations.operations import RunPython
-
-    loader = MigrationExecutor(connection).loader
-    for key in DATA_MIGRATIONS:
-        state = loader.project_state(key, at_end=True)
-        for operation in loader.get_migration(*key).operations:
-            if isinstance(operation, RunPython):
-                operation.code(state.apps, None)
-
-
 @pytest.fixture
 def committed_seed(transactional_db):
-    """The seed data, committed, for tests whose threads or servers use other connections."""
-    restore_migration_data()
+    """The seed data, committed, for tests whose threads or servers use other connections.
+
+    (The flush between transactional tests empties every table; its post_migrate signal
+    brings the Editors and Reviewers groups back.)"""
     call_command("load_seed_data", verbosity=0)
 
 

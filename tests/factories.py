@@ -21,6 +21,19 @@ from meetings.models import (
     Source,
     Topic,
 )
+from sco_tracker.tracking.recording import revision
+
+
+class TrackedFactory(factory.django.DjangoModelFactory):
+    """Creates the record inside a revision, as every write must be (reason “Created”)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with revision():
+            return super()._create(model_class, *args, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -54,7 +67,7 @@ class ReviewerFactory(UserFactory):
             self.groups.add(Group.objects.get(name="Reviewers"))
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class TopicFactory(TrackedFactory):
     class Meta:
         model = Topic
 
@@ -63,7 +76,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
     name_ru = factory.Sequence(lambda n: f"Тема {n}")
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class CountryFactory(TrackedFactory):
     class Meta:
         model = Country
         django_get_or_create = ("code",)
@@ -75,7 +88,7 @@ class CountryFactory(factory.django.DjangoModelFactory):
     sco_status_since = datetime.date(2001, 6, 15)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(TrackedFactory):
     class Meta:
         model = Person
 
@@ -85,7 +98,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     country = factory.SubFactory(CountryFactory)
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(TrackedFactory):
     class Meta:
         model = Source
 
@@ -95,7 +108,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     text = "Товарооборот превысил $10 млрд. Около 5 миллионов человек."
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+class MeetingFactory(TrackedFactory):
     class Meta:
         model = Meeting
 
@@ -111,7 +124,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     host_country = factory.SubFactory(CountryFactory)
 
 
-class DelegationFactory(factory.django.DjangoModelFactory):
+class DelegationFactory(TrackedFactory):
     class Meta:
         model = Delegation
 
@@ -122,7 +135,7 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     head_office_ru = "Премьер-министр"
 
 
-class CommitmentFactory(factory.django.DjangoModelFactory):
+class CommitmentFactory(TrackedFactory):
     class Meta:
         model = Commitment
 
@@ -132,7 +145,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     kind = CommitmentKind.PROPOSAL
 
 
-class CommitmentQuoteFactory(factory.django.DjangoModelFactory):
+class CommitmentQuoteFactory(TrackedFactory):
     class Meta:
         model = CommitmentQuote
 
@@ -141,7 +154,7 @@ class CommitmentQuoteFactory(factory.django.DjangoModelFactory):
     quote = "Товарооборот превысил $10 млрд."
 
 
-class IndicatorFactory(factory.django.DjangoModelFactory):
+class IndicatorFactory(TrackedFactory):
     class Meta:
         model = Indicator
 
@@ -153,7 +166,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     default_unit_multiplier = 9
 
 
-class FigureFactory(factory.django.DjangoModelFactory):
+class FigureFactory(TrackedFactory):
     class Meta:
         model = Figure
 

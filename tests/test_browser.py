@@ -9,6 +9,8 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from indicators.models import Figure
+from sco_tracker.tracking.recording import revision
+from sco_tracker.tracking.workflow import transition
 from tests.conftest import log_in
 from tests.factories import EditorFactory, ReviewerFactory
 
@@ -169,11 +171,13 @@ def test_two_editors_same_figure_second_gets_the_conflict_with_input_kept(live_s
 
 
 def test_draft_is_invisible_until_a_reviewer_publishes_it(live_seed, browser, page):
-    ReviewerFactory(username="rita")
+    rita = ReviewerFactory(username="rita")
     figure = Figure.objects.get(pk=3)
-    figure.state = "draft"
-    figure.stamp_revision(reason="Back to draft for checking").save()
-
+    transition(figure, to_state="withdrawn", user=rita, reason="Taken down for checking")
+    transition(figure, to_state="draft", user=rita, reason="Back to the desk")
+    figure.as_stated = "более $67 млрд (draft wording)"
+    with revision(user=rita, reason="SECRET draft rewording"):
+        figure.save()
     page.goto(f"{live_seed.url}/figures/3/")
     expect(page.locator("h1")).to_contain_text("Not Found")
     page.goto(f"{live_seed.url}/figures/")
@@ -195,4 +199,5 @@ def test_draft_is_invisible_until_a_reviewer_publishes_it(live_seed, browser, pa
     expect(page.locator("h1")).to_contain_text("> 67 billion USD")
     page.goto(f"{live_seed.url}/figures/3/history/")
     expect(page.locator(".revision-list")).to_contain_text("Checked against the release")
-    expect(page.locator(".revision-list")).not_to_contain_text("Back to draft for checking")
+    expect(page.locator(".revision-list")).to_contain_text("Taken down for checking")
+    expect(page.locator(".revision-list")).not_to_contain_text("SECRET")

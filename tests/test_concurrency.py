@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from indicators.models import Figure
 from meetings.models import Commitment, Delegation
+from sco_tracker.tracking.recording import revision
 from tests.admin_forms import changeform_data, changelist_data
 from tests.factories import EditorFactory
 
@@ -122,8 +123,8 @@ def test_actions_on_stale_rows_are_refused(seed, reviewer_client):
     figure = Figure.objects.get(pk=FIGURE)
     shown_version = figure.version
     figure.value = 71
-    figure.stamp_revision(reason="meanwhile").save()
-
+    with revision(reason="meanwhile"):
+        figure.save()
     response = client.post(
         reverse("admin:indicators_figure_changelist"),
         {
@@ -145,10 +146,11 @@ def test_a_stale_instance_cannot_be_saved(seed):
     one = Figure.objects.get(pk=FIGURE)
     two = Figure.objects.get(pk=FIGURE)
     one.value = 68
-    one.stamp_revision(reason="first").save()
+    with revision(reason="first"):
+        one.save()
     two.value = 69
-    with pytest.raises(RecordModifiedError), transaction.atomic():
-        two.stamp_revision(reason="second").save()
+    with pytest.raises(RecordModifiedError), transaction.atomic(), revision(reason="second"):
+        two.save()
     assert Figure.objects.get(pk=FIGURE).value == Decimal("68")
     assert one.history.count() == 2
 
@@ -215,7 +217,8 @@ def test_concurrent_model_saves_on_postgresql(committed_seed):
         figure.value = Decimal(200 + index)
         try:
             barrier.wait()
-            figure.stamp_revision(reason=f"thread {index}").save()
+            with revision(reason=f"thread {index}"):
+                figure.save()
             outcomes[index] = "saved"
         except RecordModifiedError:
             outcomes[index] = "conflict"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from indicators.models import Figure, Indicator
 from meetings.models import Commitment, CommitmentQuote, Country, Meeting, Person, Source, Topic
+from sco_tracker.tracking.recording import revision
 from tests.factories import EditorFactory
 
 pytestmark = pytest.mark.usefixtures("seed")
@@ -75,7 +76,8 @@ def test_non_staff_users_reach_no_admin_page(client):
 def test_unpublished_records_are_invisible_to_anonymous_readers(client, model, pk, url, state):
     obj = model.objects.get(pk=pk)
     obj.state = state
-    obj.stamp_revision(reason="test").save()
+    with revision(reason="test"):
+        obj.save()
     assert client.get(url).status_code == 404
     assert client.get("/ru" + url).status_code == 404
     list_url = url.rsplit("/", 2)[0] + "/"
@@ -112,7 +114,8 @@ def fill_text_fields(obj):
                 continue
             value = XSS[: field.max_length] if field.max_length else XSS
             setattr(obj, field.name, value)
-    obj.stamp_revision(reason=XSS).save()
+    with revision(reason=XSS):
+        obj.save()
 
 
 def test_hostile_text_is_escaped_everywhere(client):

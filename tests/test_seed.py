@@ -20,12 +20,14 @@ from meetings.models import (
     Source,
     Topic,
 )
-from sco_tracker.history import TrackedModel
+from sco_tracker.tracking.models import TrackedModel
+from sco_tracker.tracking.recording import revision
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+# The repository's own copies of the two documents the project started from.
+SEEDS = Path(settings.BASE_DIR) / "fixtures" / "sources"
 SEED_TEXTS = {
-    "Правительство Республики Казахстан": SEEDS / "000_7d5e3e937be3f88e.txt",
-    "Пресс-служба Кабинета министров Кыргызской Республики": SEEDS / "003_788ff53a8ccb1cf2.txt",
+    "Правительство Республики Казахстан": SEEDS / "kazakhstan-government.txt",
+    "Пресс-служба Кабинета министров Кыргызской Республики": SEEDS / "kyrgyzstan-cabinet.txt",
 }
 SEEDED_MODELS = [
     Topic,
@@ -285,8 +287,10 @@ def test_second_run_changes_nothing_and_writes_no_history():
 def test_reload_keeps_editors_changes_and_deletions():
     figure = Figure.objects.get(indicator__slug="transit-freight")
     figure.value = Decimal("27.6")
-    figure.stamp_revision(reason="edited").save()
-    Figure.objects.get(indicator__slug="visitors-from-sco").delete()
+    with revision(reason="edited"):
+        figure.save()
+    with revision(reason="duplicate"):
+        Figure.objects.get(indicator__slug="visitors-from-sco").delete()
     call_command("load_seed_data", verbosity=0)
     figure.refresh_from_db()
     assert figure.value == Decimal("27.6")
@@ -295,7 +299,8 @@ def test_reload_keeps_editors_changes_and_deletions():
 
 def test_new_records_after_seeding_get_fresh_ids():
     """Explicit fixture keys must not leave the id sequence behind (PostgreSQL)."""
-    topic = Topic.objects.create(slug="energy", name_en="Energy", name_ru="Энергетика")
+    with revision(reason="new topic"):
+        topic = Topic.objects.create(slug="energy", name_en="Energy", name_ru="Энергетика")
     assert topic.pk > max(Topic.objects.exclude(pk=topic.pk).values_list("pk", flat=True))
 
 

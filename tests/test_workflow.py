@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from indicators.models import Figure, Indicator
 from meetings.models import Commitment
-from sco_tracker.history import PublicationState
-from sco_tracker.workflow import TransitionError, transition
+from sco_tracker.tracking.recording import revision
+from sco_tracker.tracking.states import PublicationState
+from sco_tracker.tracking.workflow import TransitionError, transition
 from tests.admin_forms import add_figure, changeform_data, changelist_data
 
 pytestmark = pytest.mark.usefixtures("seed")
@@ -95,7 +96,8 @@ def test_submit_publish_withdraw(client, editor, reviewer, draft_figure):
     assert draft_figure.state == PublicationState.IN_REVIEW
 
     draft_figure.quote = "объем транзитных перевозок"
-    draft_figure.stamp_revision(user=editor, reason="Quote added").save()
+    with revision(user=editor, reason="Quote added"):
+        draft_figure.save()
     response = run_action(reviewer_client, "publish", [draft_figure], "Checked the quote")
     assert "is now published" in response.content.decode()
     draft_figure.refresh_from_db()

@@ -1,12 +1,12 @@
 """GIN full-text indexes for public search (PostgreSQL only; SQLite searches without).
 
-Built from ``sco_tracker.querysets.search_vector`` over the columns the QuerySets search.
+Built from ``sco_tracker.tracking.search.search_vector`` over the columns the QuerySets search.
 """
 
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
-from sco_tracker.querysets import search_vector
+from sco_tracker.tracking.search import search_vector
 
 INDEXES = {
     "indicator": (

@@ -1,36 +1,8 @@
-"""Reviewers: everything Editors may do with indicators and figures, plus publish and
-withdraw them."""
+"""Once created the editorial groups; superseded by ``sco_tracker.tracking.groups``, whose
+``post_migrate`` handler keeps Editors and Reviewers in step with every tracked model.
+Kept, empty, so the migration graph of existing databases stays intact."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-EDITORS = "Editors"
-REVIEWERS = "Reviewers"
-PUBLISH = ["publish_indicator", "publish_figure"]
-
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("indicators")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name=EDITORS)
-    reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
-    reviewers.permissions.add(
-        *editors.permissions.filter(content_type__app_label="indicators"),
-        *Permission.objects.filter(content_type__app_label="indicators", codename__in=PUBLISH),
-    )
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=REVIEWERS).first()
-    if group is not None:
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="indicators"))
 
 
 class Migration(migrations.Migration):
@@ -39,4 +11,4 @@ class Migration(migrations.Migration):
         ("meetings", "0006_reviewers_group"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = []

@@ -1,13 +1,13 @@
 """GIN full-text indexes for public search (PostgreSQL only; SQLite searches without).
 
-Each index is built from ``sco_tracker.querysets.search_vector`` over the same columns
+Each index is built from ``sco_tracker.tracking.search.search_vector`` over the same columns
 the model's QuerySet searches, so PostgreSQL matches the query to the index expression.
 """
 
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
-from sco_tracker.querysets import search_vector
+from sco_tracker.tracking.search import search_vector
 
 INDEXES = {
     "meeting": (

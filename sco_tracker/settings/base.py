@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "concurrency",
     "csp",
     "axes",
+    "sco_tracker.tracking",
     "meetings",
     "indicators",
 ]
@@ -55,10 +56,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.as_of: the moment a public page shows (?as_of=), read once for every view.
+    "sco_tracker.tracking.middleware.AsOfMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Puts the logged-in user on every history row written during the request.
-    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sco_tracker.context_processors.time_travel",
+                "sco_tracker.tracking.context_processors.time_travel",
             ],
             "libraries": {"sco": "sco_tracker.templatetags.sco"},
         },

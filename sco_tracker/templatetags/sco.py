@@ -1,13 +1,9 @@
 """Template helpers for the public site (registered as the ``sco`` library in settings)."""
 
-from urllib.parse import urlencode
-
 from django import template
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-
-from sco_tracker.history import format_decimal
 
 register = template.Library()
 
@@ -31,14 +27,6 @@ def language_links():
         for code, _ in settings.LANGUAGES
         if code != current
     ]
-
-
-@register.filter
-def number(value) -> str:
-    """A decimal without storage padding: 27.500000 → 27.5."""
-    if value is None or value == "":
-        return ""
-    return format_decimal(value)
 
 
 SECTIONS = [
@@ -66,7 +54,7 @@ SECTIONS = [
         _("Figures"),
         ("figure_list", "figure_detail", "figure_history"),
     ),
-    ("changes", "changes", _("Changes"), ("changes",)),
+    ("changes", "tracking:changes", _("Changes"), ("changes",)),
 ]
 
 
@@ -85,12 +73,3 @@ def nav_sections(context):
             current = "true"
         sections.append({"key": key, "url": reverse(route), "label": label, "current": current})
     return sections
-
-
-@register.filter
-def at_time(url: str, as_of_param: str) -> str:
-    """A link that stays in the same moment when the page shows the past (``?as_of=``)."""
-    if not as_of_param:
-        return url
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{urlencode({'as_of': as_of_param})}"

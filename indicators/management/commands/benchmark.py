@@ -18,6 +18,9 @@ from django.test.utils import CaptureQueriesContext, setup_databases, teardown_d
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from sco_tracker.tracking.recording import revision
+from sco_tracker.tracking.states import PublicKind
+
 # Ten subjects, so a one-subject search matches a tenth of the figures, as on a real site.
 PHRASES = [
     "Trade turnover",
@@ -100,15 +103,20 @@ class Command(BaseCommand):
             for n in range(40)
         ]
         bulk_create_with_history(
-            indicators, Indicator, default_change_reason="Benchmark data", default_date=created_on
+            indicators,
+            Indicator,
+            default_change_reason="Benchmark data",
+            default_date=created_on,
+            custom_historical_attrs={"public_kind": PublicKind.CREATED},
         )
         indicators = list(Indicator.objects.filter(slug__startswith="generated-"))
-        sources = [
-            Source.objects.create(
-                title=f"Benchmark release {n}", publisher="Benchmark", language="en"
-            )
-            for n in range(50)
-        ]
+        with revision(reason="Benchmark data"):
+            sources = [
+                Source.objects.create(
+                    title=f"Benchmark release {n}", publisher="Benchmark", language="en"
+                )
+                for n in range(50)
+            ]
         figures = []
         for n in range(figure_count):
             # Distinct (indicator, country, year, source) for every n: the unique constraint.
@@ -139,6 +147,7 @@ class Command(BaseCommand):
             batch_size=1000,
             default_change_reason="Benchmark data",
             default_date=created_on,
+            custom_historical_attrs={"public_kind": PublicKind.CREATED},
         )
         saved = list(Figure.objects.filter(source__publisher="Benchmark"))
         for round_number in range(1, revision_count):
@@ -150,6 +159,7 @@ class Command(BaseCommand):
                 ["value"],
                 batch_size=1000,
                 default_change_reason=f"Benchmark revision {round_number}",
+                custom_historical_attrs={"public_kind": PublicKind.CHANGED},
             )
         assert len(created) == figure_count
         # Fresh statistics, as autovacuum would have gathered on a live database.

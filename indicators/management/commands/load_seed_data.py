@@ -7,19 +7,30 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from sco_tracker.history import TrackedModel, record_revision
+from sco_tracker.tracking.recording import revision
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures"
+# A source's ``text`` given as "file:sources/….txt" is read from that file (next to the
+# fixtures), so the documents are kept verbatim, as files, in the repository.
+TEXT_FILE_PREFIX = "file:"
 
 
 def seen_before(model, pk) -> bool:
     """A record the seed already created, even if an editor has since deleted it."""
     if model._default_manager.filter(pk=pk).exists():
         return True
-    return (
-        issubclass(model, TrackedModel)
-        and model.history.filter(**{model._meta.pk.attname: pk}).exists()
-    )
+    history = getattr(model, "history", None)
+    return history is not None and history.filter(**{model._meta.pk.attname: pk}).exists()
+
+
+def read_text_files(obj, fixtures_dir: Path) -> None:
+    text = getattr(obj, "text", None)
+    if isinstance(text, str) and text.startswith(TEXT_FILE_PREFIX):
+        path = fixtures_dir / text.removeprefix(TEXT_FILE_PREFIX)
+        try:
+            obj.text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"{obj._meta.label} #{obj.pk}: cannot read {path}") from error
 
 
 class Command(BaseCommand):
@@ -37,45 +48,43 @@ class Command(BaseCommand):
         if not paths:
             raise CommandError(f"No fixtures found in {fixtures_dir}")
         with transaction.atomic():
-            created, skipped = self.load(paths)
+            created, skipped = 0, 0
+            for path in paths:
+                # One revision per new record, naming its fixture; written when the file's
+                # records are complete (many-to-many sets included).
+                with revision(reason=f"Seed data: fixtures/{path.name}"):
+                    file_created, file_skipped = self.load(path, fixtures_dir)
+                created += len(file_created)
+                skipped += file_skipped
+                self.reset_sequences({type(obj) for obj in file_created})
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Seed data: {len(created)} records created, {skipped} already present."
+                    f"Seed data: {created} records created, {skipped} already present."
                 )
             )
 
-    def load(self, paths):
-        created = []  # (instance, fixture name), in load order
-        skipped = 0
-        for path in paths:
-            with path.open(encoding="utf-8") as stream:
-                for item in serializers.deserialize("json", stream):
-                    obj = item.object
-                    model = type(obj)
-                    if seen_before(model, obj.pk):
-                        skipped += 1
-                        continue
-                    try:
-                        obj.full_clean()
-                    except ValidationError as error:
-                        raise CommandError(
-                            f"{path.name}: {model._meta.label} #{obj.pk} is invalid: "
-                            f"{error.message_dict}"
-                        ) from error
-                    obj._defer_revision = True
-                    obj.save(force_insert=True)
-                    for name, values in item.m2m_data.items():
-                        getattr(obj, name).set(values)
-                    created.append((obj, path.name))
-
-        self.reset_sequences({type(obj) for obj, _ in created})
-        # Revisions last, so each snapshot includes many-to-many values set above.
-        for obj, fixture in created:
-            del obj._defer_revision
-            if isinstance(obj, TrackedModel):
-                obj.stamp_revision(user=None, reason=f"Seed data: fixtures/{fixture}")
-                record_revision(obj, created=True)
+    def load(self, path: Path, fixtures_dir: Path):
+        created, skipped = [], 0
+        with path.open(encoding="utf-8") as stream:
+            for item in serializers.deserialize("json", stream):
+                obj = item.object
+                model = type(obj)
+                if seen_before(model, obj.pk):
+                    skipped += 1
+                    continue
+                read_text_files(obj, fixtures_dir)
+                try:
+                    obj.full_clean()
+                except ValidationError as error:
+                    raise CommandError(
+                        f"{path.name}: {model._meta.label} #{obj.pk} is invalid: "
+                        f"{error.message_dict}"
+                    ) from error
+                obj.save(force_insert=True)
+                for name, values in item.m2m_data.items():
+                    getattr(obj, name).set(values)
+                created.append(obj)
         return created, skipped
 
     def reset_sequences(self, models):

@@ -6,8 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-EDITORS_GROUP = "Editors"
-REVIEWERS_GROUP = "Reviewers"
+from sco_tracker.tracking.groups import EDITORS as EDITORS_GROUP
+from sco_tracker.tracking.groups import REVIEWERS as REVIEWERS_GROUP
 
 
 class Command(BaseCommand):

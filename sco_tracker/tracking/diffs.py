@@ -1,41 +1,51 @@
-"""Revisions in human terms, for the public history pages and the changes feed.
+"""Revisions in human terms: what changed, from what to what, for history pages, the
+admin, ``/changes/`` and its feed.
 
-A page of revisions is described with a fixed number of queries however long the history:
-related records' names and many-to-many sets are loaded for the whole page at once.
+A page of revisions is described with a fixed number of queries however long the
+history: related records' names and many-to-many sets are loaded for the whole page at
+once. On public pages a related record that is not public is never named.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
-from .history import (
-    PublicationState,
-    PublishableModel,
-    display_value,
-    tracked_fields,
-    tracked_m2m_fields,
-)
+from .recording import historical_m2m_model, tracked_fields, tracked_m2m_fields
+from .states import PublicationState, PublicKind
 from .timetravel import as_instance
 
-# Bookkeeping that readers need not see in a diff.
-HIDDEN_FIELDS = {"id", "measure_kind"}
+KIND_LABELS = {kind.value: kind.label for kind in PublicKind if kind.value}
+NOT_PUBLIC = _("a record not yet public")
 
-KIND_LABELS = {
-    "created": _("created"),
-    "changed": _("changed"),
-    "deleted": _("deleted"),
-    "reverted": _("reverted"),
-    "published": _("published"),
-    "withdrawn": _("withdrawn"),
-}
+
+def format_decimal(value: Decimal) -> str:
+    """67.000000 → "67", 27.500000 → "27.5": the number without storage padding."""
+    return format(value.normalize(), "f")
+
+
+def display_value(model_field: models.Field, value) -> str:
+    """A revision's value in human terms: choice labels, plain decimals, ISO dates, “—”
+    for empty."""
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 @dataclass
@@ -84,56 +94,32 @@ class Revision:
         return gettext("Reverted to the revision of %(date)s") % {"date": when}
 
 
-def public_revisions(model, history=None, *, annotate=True):
-    """The revisions readers may see: for a publishable model, those in which the record was
-    published, and the withdrawal that took it down; never a draft or one under review.
-
-    With ``annotate``, each row carries ``previous_state`` (to tell a publication or a
-    withdrawal from an edit); counting needs only the filter."""
-    history = model.history.all() if history is None else history
-    if not issubclass(model, PublishableModel):
-        return history
-    previous_state = Subquery(
-        model.history.filter(
-            **{model._meta.pk.attname: OuterRef(model._meta.pk.attname)},
-            history_date__lt=OuterRef("history_date"),
-        )
-        .order_by("-history_date", "-history_id")
-        .values("state")[:1]
-    )
-    history = (
-        history.annotate(previous_state=previous_state)
-        if annotate
-        else history.alias(previous_state=previous_state)
-    )
-    return history.filter(
-        Q(state=PublicationState.PUBLISHED)
-        | Q(state=PublicationState.WITHDRAWN, previous_state=PublicationState.PUBLISHED)
-    )
-
-
-def revision_kind(record) -> str:
+def editorial_kind(record, previous=None) -> str:
+    """What a revision was to editors (the admin history): every revision, private ones
+    included, by its type, revert marker and change of state since ``previous``."""
     if record.history_type == "+":
-        return "created"
+        return PublicKind.CREATED
     if record.history_type == "-":
-        return "deleted"
+        return PublicKind.DELETED
     if record.reverted_to_history_id is not None:
-        return "reverted"
+        return PublicKind.REVERTED
     state = getattr(record, "state", None)
-    previous = getattr(record, "previous_state", None)
-    if state == PublicationState.WITHDRAWN and previous == PublicationState.PUBLISHED:
-        return "withdrawn"
-    if state == PublicationState.PUBLISHED and previous not in (None, PublicationState.PUBLISHED):
-        return "published"
-    return "changed"
+    before = getattr(previous, "state", None)
+    if state == PublicationState.WITHDRAWN and before != PublicationState.WITHDRAWN:
+        return PublicKind.WITHDRAWN
+    if state == PublicationState.PUBLISHED and before not in (None, PublicationState.PUBLISHED):
+        return PublicKind.PUBLISHED
+    return PublicKind.CHANGED
 
 
 class RelatedNames:
     """Names of the records a page of revisions points to, loaded in one query per model.
 
-    Records deleted since are named from their own history."""
+    ``public``: name only records public now (or, if deleted since, public when last
+    recorded); any other reads as “a record not yet public”."""
 
-    def __init__(self, model, records):
+    def __init__(self, model, records, *, public: bool):
+        self.public = public
         self.names: dict[tuple[type, object], str] = {}
         wanted: dict[type, set] = {}
         for f in tracked_fields(model):
@@ -142,62 +128,73 @@ class RelatedNames:
                 wanted.setdefault(f.related_model, set()).update(ids)
         self.m2m: dict[str, dict[int, list]] = {}
         for f in tracked_m2m_fields(model):
-            history_through = model._revision_recorder.m2m_models[f]
             target = get_m2m_reverse_field_name(f)
-            rows = history_through._default_manager.filter(
-                history_id__in=[r.history_id for r in records]
-            ).values_list("history_id", f"{target}_id")
+            rows = (
+                historical_m2m_model(model, f)
+                ._default_manager.filter(history_id__in=[r.history_id for r in records])
+                .values_list("history_id", f"{target}_id")
+            )
             by_revision: dict[int, list] = {}
             for history_id, target_id in rows:
                 by_revision.setdefault(history_id, []).append(target_id)
                 wanted.setdefault(f.related_model, set()).add(target_id)
             self.m2m[f.name] = by_revision
         for related_model, ids in wanted.items():
-            if not ids:
-                continue
-            found = {obj.pk: str(obj) for obj in related_model._default_manager.filter(pk__in=ids)}
-            missing = ids - set(found)
-            if missing and hasattr(related_model, "history"):
-                key = related_model._meta.pk.attname
-                for row in related_model.history.filter(**{f"{key}__in": missing}).order_by(
-                    "history_date"
-                ):
-                    found[getattr(row, key)] = str(as_instance(row))
-            for pk, name in found.items():
-                self.names[(related_model, pk)] = name
+            if ids:
+                self.load(related_model, ids)
+
+    def load(self, related_model, ids) -> None:
+        current = related_model._default_manager.filter(pk__in=ids)
+        existing = set(current.values_list("pk", flat=True))
+        if self.public and hasattr(related_model, "tracking"):
+            current = current.published()
+        found = {obj.pk: str(obj) for obj in current}
+        gone = ids - existing
+        if gone and hasattr(related_model, "history"):
+            history = related_model.history.filter(id__in=gone)
+            if self.public:
+                history = history.public()
+            for row in history.order_by("history_date", "history_id"):
+                found[row.id] = str(as_instance(row))
+        for pk, name in found.items():
+            self.names[(related_model, pk)] = name
 
     def name(self, related_model, pk) -> str:
         if pk is None:
             return "—"
-        return self.names.get((related_model, pk), f"#{pk}")
+        fallback = str(NOT_PUBLIC) if self.public else f"#{pk}"
+        return self.names.get((related_model, pk), fallback)
 
-    def m2m_names(self, field, record) -> str:
-        ids = self.m2m.get(field.name, {}).get(record.history_id, [])
-        return ", ".join(sorted(self.name(field.related_model, pk) for pk in ids)) or "—"
+    def m2m_names(self, m2m_field, record) -> str:
+        ids = self.m2m.get(m2m_field.name, {}).get(record.history_id, [])
+        return ", ".join(sorted(self.name(m2m_field.related_model, pk) for pk in ids)) or "—"
 
 
-def field_change(field, old_record, new_record, names: RelatedNames) -> Change | None:
-    old = getattr(old_record, field.attname)
-    new = getattr(new_record, field.attname)
+def field_change(model_field, old_record, new_record, names: RelatedNames) -> Change | None:
+    old = getattr(old_record, model_field.attname)
+    new = getattr(new_record, model_field.attname)
     if old == new:
         return None
-    if isinstance(field, models.ForeignKey):
-        old_text = names.name(field.related_model, old)
-        new_text = names.name(field.related_model, new)
+    if isinstance(model_field, models.ForeignKey):
+        old_text = names.name(model_field.related_model, old)
+        new_text = names.name(model_field.related_model, new)
     else:
-        old_text, new_text = display_value(field, old), display_value(field, new)
-    return Change(str(capfirst(field.verbose_name)), old_text, new_text)
+        old_text, new_text = display_value(model_field, old), display_value(model_field, new)
+    return Change(str(capfirst(model_field.verbose_name)), old_text, new_text)
 
 
 def describe_changes(model, old_record, new_record, names: RelatedNames) -> list[Change]:
+    """Field by field, many-to-many sets included; a model may group fields that read as
+    one (``describe_revision_changes``: a figure's number with its unit)."""
     hook = getattr(model, "describe_revision_changes", None)
     grouped: set[str] = set()
     changes: list[Change] = []
     if hook is not None:
         extra, grouped = hook(old_record, new_record)
         changes.extend(extra)
+    hidden = model.tracking.hidden_fields
     for f in tracked_fields(model):
-        if f.name in HIDDEN_FIELDS or f.name in grouped:
+        if f.name in hidden or f.name in grouped:
             continue
         change = field_change(f, old_record, new_record, names)
         if change:
@@ -211,18 +208,19 @@ def describe_changes(model, old_record, new_record, names: RelatedNames) -> list
 
 
 def describe_revisions(
-    model, records: list, older=None, *, show_editor_names: bool = False
+    model, records: list, older=None, *, public: bool, show_editor_names: bool = False
 ) -> list[Revision]:
     """``records`` newest first; ``older`` is the revision just before the last of them,
-    so the last one can be diffed too."""
+    so the last one can be diffed too. ``public``: the records are public revisions,
+    described as readers see them (a withdrawal or deletion shows no field changes)."""
     chain = [*records, *([older] if older is not None else [])]
-    names = RelatedNames(model, chain)
+    names = RelatedNames(model, chain, public=public)
     revisions = []
     for index, record in enumerate(records):
         previous = chain[index + 1] if index + 1 < len(chain) else None
-        kind = revision_kind(record)
+        kind = record.public_kind if public else editorial_kind(record, previous)
         changes = []
-        if previous is not None and kind != "deleted":
+        if previous is not None and kind not in (PublicKind.DELETED, PublicKind.WITHDRAWN):
             changes = describe_changes(model, previous, record, names)
         revisions.append(
             Revision(record=record, kind=kind, changes=changes, show_editor_names=show_editor_names)
@@ -233,10 +231,10 @@ def describe_revisions(
 def side_by_side(model, first, second) -> list[dict]:
     """Every field of two revisions of one record, in human terms, marked where they
     differ — for the admin's comparison view."""
-    names = RelatedNames(model, [first, second])
+    names = RelatedNames(model, [first, second], public=False)
     rows = []
     for model_field in tracked_fields(model):
-        if model_field.name in HIDDEN_FIELDS:
+        if model_field.name in model.tracking.hidden_fields:
             continue
         values = []
         for record in (first, second):

@@ -1,8 +1,7 @@
-"""Workflow in the admin: state shown and filtered with counts, transitions as actions
-(each asking for a reason), and the reviewers' queue of records awaiting review."""
+"""Workflow in the admin: state shown and filtered, transitions as actions (each asking
+for a reason), and the reviewers' queue of records awaiting review."""
 
 from concurrency.exceptions import RecordModifiedError
-from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -10,16 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .history import PublicationState as State
-from .history_admin import TrackedAdmin
-from .workflow import TransitionError, publish_permission, transition_all
-
-PUBLISHABLE_MODELS = [
-    ("meetings", "meeting"),
-    ("meetings", "commitment"),
-    ("indicators", "indicator"),
-    ("indicators", "figure"),
-]
+from ..options import tracked_models
+from ..states import PublicationState as State
+from ..states import publish_permission
+from ..workflow import TransitionError, transition_all
+from .tracked import TrackedAdmin
 
 
 class PublishableAdmin(TrackedAdmin):
@@ -103,8 +97,10 @@ class PublishableAdmin(TrackedAdmin):
 def awaiting_review(user):
     """(model, records in review) for each publishable model the user may view."""
     queue = []
-    for app_label, model_name in PUBLISHABLE_MODELS:
-        model = apps.get_model(app_label, model_name)
+    for model in tracked_models():
+        if not model.tracking.publishable:
+            continue
+        app_label, model_name = model._meta.app_label, model._meta.model_name
         if not user.has_perm(f"{app_label}.view_{model_name}"):
             continue
         records = list(model.objects.filter(state=State.IN_REVIEW).order_by("pk")[:200])
@@ -123,11 +119,11 @@ def awaiting_review(user):
 
 
 def review_queue(request):
-    """Everything waiting for a reviewer, across meetings, commitments, indicators, figures."""
+    """Everything waiting for a reviewer, across every publishable record type."""
     queue = awaiting_review(request.user)
     return render(
         request,
-        "admin/review_queue.html",
+        "tracking/admin/review_queue.html",
         {
             **admin.site.each_context(request),
             "title": _("Awaiting review"),

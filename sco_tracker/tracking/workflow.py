@@ -2,37 +2,38 @@
 
 Every transition is one revision with its reason. Publishing and withdrawing need the
 model's ``publish_<model>`` permission (the Reviewers group); the check is made here, so
-no caller — admin action, test or shell — can skip it.
+no caller — admin action, test or shell — can skip it. A record is published only when
+its public parents are public: otherwise the admin would call it published while no reader
+could see it.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .history import PublicationState as State
-
-# to-state → whether it needs the publish permission, for each from-state
-TRANSITIONS: dict[str, dict[str, bool]] = {
-    State.DRAFT: {State.IN_REVIEW: False, State.PUBLISHED: True},
-    State.IN_REVIEW: {State.DRAFT: False, State.PUBLISHED: True},
-    State.PUBLISHED: {State.WITHDRAWN: True},
-    State.WITHDRAWN: {State.DRAFT: False, State.PUBLISHED: True},
-}
+from .recording import revision
+from .states import TRANSITIONS, publish_permission
+from .states import PublicationState as State
 
 
 class TransitionError(Exception):
     """A transition that is not allowed or whose record is not ready; the message says why."""
 
 
-def publish_permission(model) -> str:
-    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+def hidden_parents(obj) -> list:
+    """The public parents of ``obj`` that are not public now."""
+    hidden = []
+    for foreign_key, _optional in type(obj).tracking.parents:
+        parent_id = getattr(obj, foreign_key.attname)
+        if parent_id is None:
+            continue
+        parent_model = foreign_key.related_model
+        if not parent_model._default_manager.all().published().filter(pk=parent_id).exists():
+            hidden.append(getattr(obj, foreign_key.name))
+    return hidden
 
 
-def transition(obj, *, to_state: str, user, reason: str):
-    """Move ``obj`` to ``to_state``, as ``user``, for ``reason``: one revision."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise TransitionError(_("Give a reason: it is kept with the revision."))
+def check_transition(obj, to_state: str, user) -> None:
     allowed = TRANSITIONS.get(obj.state, {})
     if to_state not in allowed:
         raise TransitionError(
@@ -45,6 +46,21 @@ def transition(obj, *, to_state: str, user, reason: str):
         )
     if allowed[to_state] and not user.has_perm(publish_permission(type(obj))):
         raise PermissionDenied(_("Only reviewers can publish or withdraw."))
+    if to_state == State.PUBLISHED:
+        parents = hidden_parents(obj)
+        if parents:
+            raise TransitionError(
+                _("“%(record)s” cannot be published while %(parents)s is not public.")
+                % {"record": obj, "parents": ", ".join(f"“{parent}”" for parent in parents)}
+            )
+
+
+def transition(obj, *, to_state: str, user, reason: str):
+    """Move ``obj`` to ``to_state``, as ``user``, for ``reason``: one revision."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Give a reason: it is kept with the revision."))
+    check_transition(obj, to_state, user)
     obj.state = to_state
     if to_state == State.PUBLISHED:
         try:
@@ -57,8 +73,8 @@ def transition(obj, *, to_state: str, user, reason: str):
                 _("“%(record)s” cannot be published yet: %(problems)s")
                 % {"record": obj, "problems": problems}
             ) from error
-    obj.stamp_revision(user=user, reason=reason)
-    obj.save()
+    with revision(user=user, reason=reason):
+        obj.save()
     return obj
 
 

@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from .diffs import describe_revisions
+
 
 def latest_history_id(instance) -> int | None:
     return (
@@ -22,8 +24,6 @@ def latest_history_id(instance) -> int | None:
 
 def describe_conflict(instance, seen_history_id):
     """HTML explaining the revisions written after ``seen_history_id``."""
-    from .revisions import describe_revisions
-
     history = instance.history.select_related("history_user").order_by(
         "-history_date", "-history_id"
     )
@@ -32,7 +32,9 @@ def describe_conflict(instance, seen_history_id):
         seen = history.filter(history_id=seen_history_id).first()
     else:  # not known: report the latest revision
         newer, seen = list(history[:1]), history[1:2].first()
-    revisions = describe_revisions(type(instance), newer, seen, show_editor_names=True)
+    revisions = describe_revisions(
+        type(instance), newer, seen, public=False, show_editor_names=True
+    )
     items = []
     for revision in revisions:
         changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in revision.changes)

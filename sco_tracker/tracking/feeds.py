@@ -17,15 +17,17 @@ class ChangesFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
-        self.form = ChangesForm(request.GET, staff=False)
-        if not self.form.is_valid():
-            messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in self.form.errors.items())
+        form = ChangesForm(request.GET, staff=False, moment=request.as_of)
+        if not form.is_valid():
+            messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
             return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
-        self.query = request.GET.urlencode()
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
-        return self.form.cleaned_data
+        """The request's filters and moment (the feed object is shared by all requests)."""
+        form = ChangesForm(request.GET, staff=False, moment=request.as_of)
+        form.is_valid()
+        return {"data": form.cleaned_data, "until": request.as_of, "query": request.GET.urlencode()}
 
     def title(self):
         return _("SCO Tracker — changes")
@@ -33,16 +35,18 @@ class ChangesFeed(Feed):
     def subtitle(self):
         return _("Every public revision of meetings, commitments, indicators and figures.")
 
-    def link(self):
-        base = reverse("changes")
-        return f"{base}?{self.query}" if self.query else base
+    def link(self, obj):
+        base = reverse("tracking:changes")
+        return f"{base}?{obj['query']}" if obj["query"] else base
 
-    def feed_url(self):
-        base = reverse("changes_feed")
-        return f"{base}?{self.query}" if self.query else base
+    def feed_url(self, obj):
+        base = reverse("tracking:changes_feed")
+        return f"{base}?{obj['query']}" if obj["query"] else base
 
-    def items(self, data):
-        page = paginate_changes(data, page_number=1, per_page=FEED_LENGTH)
+    def items(self, obj):
+        page = paginate_changes(
+            obj["data"], page_number=1, per_page=FEED_LENGTH, until=obj["until"]
+        )
         return describe_page(list(page.object_list))
 
     def item_title(self, change):
@@ -59,12 +63,10 @@ class ChangesFeed(Feed):
         )
 
     def item_link(self, change):
-        return change.history_url or change.url or reverse("changes")
+        return change.history_url or change.url or reverse("tracking:changes")
 
     def item_guid(self, change):
-        return (
-            f"sco-tracker:{change.record.instance_type._meta.model_name}:{change.record.history_id}"
-        )
+        return f"sco-tracker:{change.record_type_key}:{change.record.history_id}"
 
     item_guid_is_permalink = False
 

@@ -1,0 +1,14 @@
+"""Admin base classes for tracked models (``TrackedAdmin``, ``PublishableAdmin``) and the
+reviewers' queue."""
+
+from .forms import TrackedAdminForm, TrackedInlineForm
+from .publishable import PublishableAdmin, review_queue
+from .tracked import TrackedAdmin
+
+__all__ = [
+    "PublishableAdmin",
+    "TrackedAdmin",
+    "TrackedAdminForm",
+    "TrackedInlineForm",
+    "review_queue",
+]

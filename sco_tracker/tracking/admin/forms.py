@@ -1,0 +1,109 @@
+"""Forms of the tracked admin: a reason on every write, the record's version on every
+form, list edit and action."""
+
+from concurrency.admin import ConcurrentManagementForm
+from concurrency.compat import concurrency_param_name
+from django import forms
+from django.contrib.admin import helpers
+from django.forms.models import BaseModelFormSet
+from django.utils.translation import gettext_lazy as _
+
+from ..locking import OptimisticLockFormMixin, SeenRevisionField, describe_conflict
+
+CHANGE_REASON_FIELD = "change_reason"
+LIST_REASON_FIELD = "list_change_reason"
+
+
+class TrackedAdminForm(OptimisticLockFormMixin, forms.ModelForm):
+    """Adds the reason for change (required when editing, optional when creating) and the
+    optimistic lock (``version`` and the latest revision seen)."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for change"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=_(
+            "Why is this record being changed? Name the source or correction. "
+            "Kept with the revision and shown to auditors."
+        ),
+    )
+    seen_revision = SeenRevisionField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            reason = self.fields[CHANGE_REASON_FIELD]
+            reason.required = False
+            reason.help_text = _("Optional for a new record: “Created” is recorded if left empty.")
+
+    @property
+    def reason(self) -> str:
+        return (self.cleaned_data.get(CHANGE_REASON_FIELD) or "").strip()
+
+
+class TrackedInlineForm(OptimisticLockFormMixin, forms.ModelForm):
+    """Inline rows carry their own version; a conflict is reported on the row."""
+
+
+class ReasonActionForm(helpers.ActionForm):
+    change_reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(
+            attrs={"size": 40, "placeholder": _("Why? (kept with each revision)")}
+        ),
+    )
+
+
+class ReasonChangelistFormSet(BaseModelFormSet):
+    """``list_editable`` rows: one reason for the whole save, each changed row checked
+    against the version it was shown with.
+
+    The versions travel in the management form (django-concurrency renders one hidden
+    input per row there, since the change list shows no other hidden fields)."""
+
+    @property
+    def management_form(self):
+        plain = super().management_form
+        wrapped = ConcurrentManagementForm(
+            plain.data if self.is_bound else None,
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+            initial=plain.initial,
+            versions=[(obj.pk, obj.version) for obj in self.get_queryset()],
+        )
+        wrapped.full_clean()
+        return wrapped
+
+    @property
+    def reason(self) -> str:
+        return (self.data.get(LIST_REASON_FIELD) or "").strip()
+
+    def clean(self):
+        super().clean()
+        changed = [form for form in self.forms if form.has_changed()]
+        if not changed:
+            return
+        if not self.reason:
+            raise forms.ValidationError(
+                _("Give a reason for these changes in the “Reason for change” box above the list.")
+            )
+        for form in changed:
+            shown = self.data.get(f"{concurrency_param_name}_{form.instance.pk}", "")
+            current = (
+                type(form.instance)
+                ._default_manager.filter(pk=form.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if not shown.isdigit():
+                form.add_error(
+                    None,
+                    _("This row was sent without the version it was shown with: reload the list."),
+                )
+            elif current is not None and current != int(shown):
+                form.add_error(None, describe_conflict(form.instance, None))
+            else:
+                # Saved with the version shown: the database refuses it if that is stale.
+                form.instance.version = int(shown)

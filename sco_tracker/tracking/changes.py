@@ -1,0 +1,233 @@
+"""``/changes/``: every public revision of every tracked record, newest first.
+
+The record types, and the filters each answers to, come from the models' ``Tracking``
+declarations. The union of the history tables is paginated in the database; a page is
+then described (titles, diffs, editors) with a fixed number of queries per record type.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.db.models import CharField, Q, Value
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import get_m2m_reverse_field_name
+
+from .diffs import KIND_LABELS, RelatedNames, Revision, describe_changes
+from .options import tracked_model, tracked_models
+from .recording import historical_m2m_model
+from .states import PublicKind
+from .timetravel import materialize
+
+COLUMNS = (
+    "history_id",
+    "id",
+    "history_date",
+    "history_type",
+    "history_user_id",
+    "reverted_to_history_id",
+)
+
+
+def filter_target(model, lookup: str):
+    """(model whose records the filter chooses, field holding the filter's key) at the end
+    of ``lookup``: ``"country__code"`` from a figure is (Country, "code")."""
+    *path, key = lookup.split("__")
+    for name in path:
+        model = model._meta.get_field(name).related_model
+    return model, key
+
+
+def filter_condition(model, lookup: str, value) -> Q:
+    """Revisions of ``model`` whose record matches ``lookup`` = ``value``: through the
+    revision's own columns where the relation is kept in history (fields, foreign keys,
+    tracked many-to-many sets), else through the record's current relations."""
+    first, _sep, rest = lookup.partition("__")
+    try:
+        field = model._meta.get_field(first)
+    except FieldDoesNotExist:
+        field = None
+    if field is not None and field.concrete and not field.many_to_many:
+        if not rest:
+            return Q(**{first: value})
+        target, key = filter_target(field.related_model, rest)
+        ids = target._default_manager.filter(**{rest: value}).values("pk")
+        return Q(**{f"{field.attname}__in": ids})
+    if field is not None and field.name in model.tracking.m2m_fields:
+        ids = field.related_model._default_manager.filter(**{rest: value}).values("pk")
+        target = get_m2m_reverse_field_name(field)
+        rows = historical_m2m_model(model, field)._default_manager.filter(
+            **{f"{target}_id__in": ids}
+        )
+        return Q(history_id__in=rows.values("history_id"))
+    return Q(id__in=model._default_manager.filter(**{lookup: value}).values("id"))
+
+
+def filter_keys() -> dict[str, tuple]:
+    """{filter name: (model it chooses among, key field)} over every tracked model."""
+    keys: dict[str, tuple] = {}
+    for model in tracked_models():
+        for name, lookups in model.tracking.changes_filters.items():
+            keys.setdefault(name, filter_target(model, lookups[0]))
+    return keys
+
+
+class ChangesForm(forms.Form):
+    type = forms.ChoiceField(label=_("Record type"), required=False)
+    revision = forms.ChoiceField(
+        label=_("Revision type"),
+        required=False,
+        choices=[("", _("Any revision")), *KIND_LABELS.items()],
+    )
+    since = forms.DateField(label=_("From (date)"), required=False)
+    until = forms.DateField(label=_("To (date)"), required=False)
+
+    def __init__(self, *args, staff=False, moment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [
+            ("", _("Any record")),
+            *[(m.tracking.key, capfirst(m._meta.verbose_name)) for m in tracked_models()],
+        ]
+        for name, (model, key) in filter_keys().items():
+            choices = model._default_manager.all().published(as_of=moment)
+            self.fields[name] = forms.ChoiceField(
+                label=capfirst(model._meta.verbose_name),
+                required=False,
+                choices=[
+                    ("", _("All")),
+                    *[(getattr(obj, key), str(obj)) for obj in materialize(choices, moment=moment)],
+                ],
+            )
+        if staff:
+            self.fields["editor"] = forms.ModelChoiceField(
+                label=_("Editor"),
+                queryset=get_user_model().objects.filter(is_staff=True).order_by("username"),
+                to_field_name="username",
+                required=False,
+                empty_label=_("Any editor"),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if "editor" in self.data and "editor" not in self.fields:
+            raise forms.ValidationError(_("Only signed-in editors can filter by editor."))
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+
+def changes_queryset(data: dict, *, until=None):
+    """The union of every matching public revision, as rows of ``COLUMNS`` + type."""
+    parts = []
+    models = [tracked_model(data["type"])] if data.get("type") else tracked_models()
+    record_filters = {name: data[name] for name in filter_keys() if data.get(name)}
+    for model in models:
+        history = model.history.public()
+        if data.get("revision"):
+            history = history.filter(public_kind=data["revision"])
+        if data.get("since"):
+            history = history.filter(history_date__date__gte=data["since"])
+        if data.get("until"):
+            history = history.filter(history_date__date__lte=data["until"])
+        if until is not None:
+            history = history.filter(history_date__lte=until)
+        declared = model.tracking.changes_filters
+        if any(name not in declared for name in record_filters):
+            continue
+        for name, value in record_filters.items():
+            condition = Q()
+            for lookup in declared[name]:
+                condition |= filter_condition(model, lookup, value)
+            history = history.filter(condition)
+        if data.get("editor"):
+            history = history.filter(history_user=data["editor"])
+        parts.append(
+            history.annotate(record_type=Value(model.tracking.key, output_field=CharField()))
+            .order_by()
+            .values(*COLUMNS, "record_type")
+        )
+    if not parts:
+        return None
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return union.order_by("-history_date", "-history_id", "record_type")
+
+
+@dataclass
+class Change(Revision):
+    record_type_key: str = ""
+    record_type: str = ""
+    title: str = ""
+    url: str = ""
+    history_url: str = ""
+
+
+def describe_page(rows, *, show_editor_names=False) -> list[Change]:
+    """Describe one page of union rows: a few queries per record type on the page."""
+    by_type: dict[str, list] = {}
+    for row in rows:
+        by_type.setdefault(row["record_type"], []).append(row["history_id"])
+    described = {}
+    for key, history_ids in by_type.items():
+        model = tracked_model(key)
+        records = list(
+            model.history.public()
+            .filter(history_id__in=history_ids)
+            .select_related("history_user")
+            ._select_related_history_tracked_objs()
+        )
+        earlier = previous_revisions(model, records)
+        names = RelatedNames(model, [*records, *earlier.values()], public=True)
+        instances = dict(zip([r.history_id for r in records], materialize(records), strict=True))
+        for record in records:
+            previous = earlier.get(record.history_id)
+            kind = record.public_kind
+            changes = []
+            if previous is not None and kind not in (PublicKind.DELETED, PublicKind.WITHDRAWN):
+                changes = describe_changes(model, previous, record, names)
+            instance = instances[record.history_id]
+            described[(key, record.history_id)] = Change(
+                record=record,
+                kind=kind,
+                changes=changes,
+                show_editor_names=show_editor_names,
+                record_type_key=key,
+                record_type=str(model._meta.verbose_name),
+                title=str(instance),
+                url=model.tracking.url(instance) if record.history_type != "-" else "",
+                history_url=model.tracking.history_url(instance),
+            )
+    return [described[(row["record_type"], row["history_id"])] for row in rows]
+
+
+def previous_revisions(model, records) -> dict:
+    """{history_id: the public revision just before it, of the same record}."""
+    if not records:
+        return {}
+    latest = max(record.history_date for record in records)
+    candidates = (
+        model.history.public()
+        .filter(id__in={record.id for record in records}, history_date__lte=latest)
+        .order_by("id", "-history_date", "-history_id")
+    )
+    by_record: dict = {}
+    for candidate in candidates:
+        by_record.setdefault(candidate.id, []).append(candidate)
+    result = {}
+    for record in records:
+        for candidate in by_record.get(record.id, []):
+            if (candidate.history_date, candidate.history_id) < (
+                record.history_date,
+                record.history_id,
+            ):
+                result[record.history_id] = candidate
+                break
+    return result
+
+
+def paginate_changes(data, *, page_number, per_page, until=None):
+    union = changes_queryset(data, until=until)
+    paginator = Paginator(union if union is not None else [], per_page)
+    return paginator.page(min(page_number, paginator.num_pages))

@@ -1,0 +1,100 @@
+"""Filters shared by the public FilterSets of every app (``*/filters.py``).
+
+Menus of records (countries, indicators, meetings…) list the records that were public at
+the page's moment, and a record is chosen by its key (slug, ISO code), never its id."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from .search import MAX_SEARCH_LENGTH
+from .timetravel import materialize
+
+
+class SearchFilter(django_filters.CharFilter):
+    """``q``: full-text search through the QuerySet's ``search()``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_SEARCH_LENGTH)
+        kwargs.setdefault("widget", forms.SearchInput)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return qs.search(value) if value else qs
+
+
+class YearFilter(django_filters.Filter):
+    """A four-digit year; the FilterSet's method decides what "in that year" means.
+
+    A text box rather than a number box, so a mistyped value stays visible next to its
+    error message."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        kwargs.setdefault("min_value", 1990)
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "size": 4, "maxlength": 4})
+        )
+        super().__init__(**kwargs)
+
+
+class KeyChoiceField(django_filters.fields.ChoiceField):
+    """A key typed in any case (``kz``, ``KZ``) matches the menu's spelling."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        for key, _label in self.choices:
+            if isinstance(key, str) and key.lower() == value.lower():
+                return key
+        return value
+
+
+class RecordFilter(django_filters.ChoiceFilter):
+    """One public record of ``model``, chosen by its ``key`` field; the menu lists the
+    records public at the page's moment (``extra`` choices first, e.g. "the SCO as a
+    whole"). Without a ``method``, records related through ``field_name`` to it match."""
+
+    field_class = KeyChoiceField
+
+    def __init__(self, model, *, key="slug", extra=(), **kwargs):
+        self.record_model, self.key, self.extra_choices = model, key, tuple(extra)
+        super().__init__(choices=[], **kwargs)
+
+    def set_moment(self, moment):
+        self.moment = moment
+        records = self.record_model._default_manager.all().published(as_of=moment)
+        self.extra["choices"] = [
+            *self.extra_choices,
+            *[(getattr(obj, self.key), str(obj)) for obj in materialize(records, moment=moment)],
+        ]
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        chosen = self.record_model._default_manager.all().published(as_of=self.moment)
+        ids = chosen.filter(**{self.key: value}).values("id")
+        return qs.related_to(self.field_name, ids)
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """Base of the public FilterSets: every filter optional, values in the URL, record
+    menus as of the request's moment."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        moment = getattr(self.request, "as_of", None)
+        for record_filter in self.filters.values():
+            if isinstance(record_filter, RecordFilter):
+                record_filter.set_moment(moment)
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            field.required = False
+        return form

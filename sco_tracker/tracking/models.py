@@ -1,0 +1,199 @@
+"""The base classes a domain model subclasses to be tracked.
+
+``TrackedModel``: full revision history (many-to-many fields included), one revision per
+real change with who and why (see ``recording.py``), optimistic locking. ``PublishableModel``
+adds the publication state. The model's ``Tracking`` inner class says the rest
+(``options.py``).
+"""
+
+from __future__ import annotations
+
+from concurrency.fields import AutoIncVersionField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoryDescriptor
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_field_name
+
+from .options import TrackingOptions
+from .public import TrackedQuerySet
+from .recording import (
+    latest_revision,
+    public_kind,
+    register_recorder,
+    require_revision,
+)
+from .states import PublicationState, PublicKind
+from .timetravel import history_queryset_class
+
+
+class RevisionInfo(models.Model):
+    """Extra columns on every historical table."""
+
+    reverted_to_history_id = models.BigIntegerField(
+        _("reverted to revision"), null=True, blank=True, editable=False
+    )
+    reverted_to_date = models.DateTimeField(
+        _("reverted to revision of"), null=True, blank=True, editable=False
+    )
+    # Decided when the revision is written: what it was to readers (``PublicKind``).
+    public_kind = models.CharField(
+        _("public event"),
+        max_length=10,
+        choices=PublicKind.choices,
+        default=PublicKind.PRIVATE,
+        blank=True,
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TrackedHistoricalRecords(HistoricalRecords):
+    """``HistoricalRecords`` whose writes go through ``revision()``: saves and many-to-many
+    changes are noted on the active revision and recorded once when it ends."""
+
+    def finalize(self, sender, **kwargs):
+        ours = sender is self.cls or (self.inherit and issubclass(sender, self.cls))
+        if ours:
+            sender.tracking = TrackingOptions(sender, getattr(sender, "Tracking", None))
+        super().finalize(sender, **kwargs)
+        if ours:
+            register_recorder(sender, self)
+            # Refuse a write outside revision() before it reaches the database.
+            models.signals.pre_save.connect(self.pre_save, sender=sender, weak=False)
+            # History rows get the model's own QuerySet methods, moment-aware (as_of).
+            descriptor = HistoryDescriptor(
+                getattr(sender, self.manager_name).model,
+                manager=self.history_manager,
+                queryset=history_queryset_class(sender),
+            )
+            setattr(sender, self.manager_name, descriptor)
+
+    def get_m2m_fields_from_model(self, model):
+        return [model._meta.get_field(name) for name in model.tracking.m2m_fields]
+
+    # --- signals: note the write on the active revision -------------------------------
+
+    def pre_save(self, instance, raw=False, **kwargs):
+        if not raw:
+            require_revision(instance)
+
+    def pre_delete(self, instance, **kwargs):
+        require_revision(instance)
+        super().pre_delete(instance, **kwargs)
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("raw"):
+            return  # fixtures carry their own history
+        require_revision(instance).touch(instance, created=created)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if action.startswith("pre_"):
+            require_revision(instance)
+        if reverse:
+            # ``instance`` is the far side (say a Country); the tracked records whose
+            # sets change are those in pk_set (for a clear: those related before it).
+            if action == "pre_clear":
+                related = getattr(
+                    instance, kwargs["model"]._meta.get_field(attr).related_query_name()
+                )
+                tracked = list(related.all())
+            elif action in ("post_add", "post_remove"):
+                tracked = list(kwargs["model"]._default_manager.filter(pk__in=pk_set or ()))
+            else:
+                return
+            for record in tracked:
+                require_revision(record).touch(record)
+            return
+        if action in ("post_add", "post_remove", "post_clear"):
+            require_revision(instance).touch(instance)
+
+    def post_delete(self, instance, using=None, **kwargs):
+        context = require_revision(instance)
+        context.forget(instance)
+        self.write(instance, "-", context, latest_revision(instance))
+
+    # --- writing one revision row -----------------------------------------------------
+
+    def write(self, instance, history_type: str, context, previous) -> None:
+        model = type(instance)
+        history_model = model.history.model
+        reverting = context.reverting
+        if reverting is not None and not (
+            reverting.instance_type is model and reverting.id == instance.pk
+        ):
+            reverting = None
+        row = history_model(
+            history_date=timezone.now(),
+            history_type=history_type,
+            history_user_id=context.user_id,
+            history_change_reason=context.reason_for(history_type),
+            public_kind=public_kind(
+                instance, history_type, previous, reverting=reverting is not None
+            ),
+            reverted_to_history_id=reverting.history_id if reverting else None,
+            reverted_to_date=reverting.history_date if reverting else None,
+            **{f.attname: getattr(instance, f.attname) for f in self.fields_included(model)},
+        )
+        row.save()
+        if history_type != "-":
+            self.write_m2m(row, instance)
+
+    def write_m2m(self, row, instance) -> None:
+        for m2m_field in self.get_m2m_fields_from_model(type(instance)):
+            through = m2m_field.remote_field.through
+            history_through = getattr(type(row), m2m_field.name).model
+            names = [f.attname for f in through._meta.concrete_fields]
+            values = through._default_manager.filter(
+                **{get_m2m_field_name(m2m_field): instance.pk}
+            ).values(*names)
+            history_through._default_manager.bulk_create(
+                [history_through(history=row, **value) for value in values]
+            )
+
+
+class TrackedModel(models.Model):
+    """Base of every editorial model: full revision history and optimistic locking.
+
+    ``version`` (django-concurrency) goes up on every save; a save carrying an older
+    version than the database's is refused, so two editors cannot silently overwrite
+    each other. It is bookkeeping, not content, so it is left out of the history."""
+
+    version = AutoIncVersionField(verbose_name=_("version"))
+
+    objects = TrackedQuerySet.as_manager()
+    history = TrackedHistoricalRecords(
+        inherit=True, bases=[RevisionInfo], excluded_fields=["version"]
+    )
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return self.tracking.url(self)
+
+
+class PublishableModel(TrackedModel):
+    """A record readers see only once a reviewer has published it."""
+
+    state = models.CharField(
+        _("publication state"),
+        max_length=12,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+        help_text=_("Changed through the workflow actions, not by editing."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def state_constraint(cls, model_name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=models.Q(state__in=PublicationState.values),
+            name=f"{model_name}_state_valid",
+        )
