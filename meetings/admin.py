@@ -93,9 +93,10 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TrackedAdmin):
+class MeetingAdmin(PublishableAdmin):
     list_display = [
         "title_en",
+        "state",
         "body",
         "number",
         "start_date",
@@ -103,7 +104,7 @@ class MeetingAdmin(TrackedAdmin):
         "city_en",
         "host_country",
     ]
-    list_filter = ["body", "host_country", "topics"]
+    list_filter = ["state", "body", "host_country", "topics"]
     list_select_related = ["host_country"]
     search_fields = ["title_en", "title_ru", "city_en", "city_ru", "slug"]
     date_hierarchy = "start_date"
