@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
-from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME, HistoricalQuerySet
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalChanges
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
@@ -137,13 +137,13 @@ def as_instance(row):
             model._meta.get_field(field.name).set_cached_value(
                 instance, field.get_cached_value(row)
             )
-    setattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, row)
+    instance.revision_shown = row
     return instance
 
 
 def history_row(instance):
     """The history row a snapshot instance was made from (None for a live record)."""
-    return getattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+    return getattr(instance, "revision_shown", None)
 
 
 def materialize(rows, *, moment=None, related=()) -> list:

@@ -1,0 +1,135 @@
+"""How a number is stated: measure kinds, units, multipliers, comparators and subjects,
+and how a quantity reads ("> 67 billion USD")."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sco_tracker.tracking.diffs import format_decimal
+
+
+class MeasureKind(models.TextChoices):
+    LEVEL = "level", _("level")
+    SHARE = "share", _("share")
+    MULTIPLE = "multiple", _("multiple / ratio")
+    COUNT = "count", _("count")
+    DURATION = "duration", _("duration")
+    GROWTH_RATE = "growth_rate", _("growth rate")
+
+
+class Unit(models.TextChoices):
+    """Units figures are stated in: ISO 4217 currency codes and physical/counting units."""
+
+    USD = "USD", _("US dollar (USD)")
+    EUR = "EUR", _("euro (EUR)")
+    CNY = "CNY", _("Chinese yuan (CNY)")
+    RUB = "RUB", _("Russian rouble (RUB)")
+    KZT = "KZT", _("Kazakh tenge (KZT)")
+    KGS = "KGS", _("Kyrgyz som (KGS)")
+    UZS = "UZS", _("Uzbek sum (UZS)")
+    TJS = "TJS", _("Tajik somoni (TJS)")
+    INR = "INR", _("Indian rupee (INR)")
+    PKR = "PKR", _("Pakistani rupee (PKR)")
+    IRR = "IRR", _("Iranian rial (IRR)")
+    BYN = "BYN", _("Belarusian rouble (BYN)")
+    PERCENT = "%", _("per cent (%)")
+    TONNE = "t", _("tonnes (t)")
+    KILOMETRE = "km", _("kilometres (km)")
+    HOUR = "h", _("hours (h)")
+    DAY = "d", _("days (d)")
+    PERSONS = "persons", _("persons")
+    TIMES = "times", _("times (multiple)")
+    COUNT = "count", _("count (items)")
+
+
+CURRENCIES = frozenset(
+    {"USD", "EUR", "CNY", "RUB", "KZT", "KGS", "UZS", "TJS", "INR", "PKR", "IRR", "BYN"}
+)
+
+# Which units make sense for which kind of measure; enforced in forms and in the database.
+UNITS_BY_MEASURE_KIND: dict[str, frozenset[str]] = {
+    MeasureKind.LEVEL: CURRENCIES | {Unit.TONNE, Unit.KILOMETRE, Unit.PERSONS},
+    MeasureKind.SHARE: frozenset({Unit.PERCENT}),
+    MeasureKind.MULTIPLE: frozenset({Unit.TIMES}),
+    MeasureKind.COUNT: frozenset({Unit.COUNT, Unit.PERSONS}),
+    MeasureKind.DURATION: frozenset({Unit.HOUR, Unit.DAY}),
+    MeasureKind.GROWTH_RATE: frozenset({Unit.PERCENT}),
+}
+
+# Short forms used when a number is displayed ("> 67 billion USD", "≈ 8 million persons").
+UNIT_SYMBOLS = {
+    Unit.PERCENT: "%",
+    Unit.TONNE: pgettext_lazy("unit", "t"),
+    Unit.KILOMETRE: pgettext_lazy("unit", "km"),
+    Unit.HOUR: pgettext_lazy("unit", "h"),
+    Unit.DAY: pgettext_lazy("unit", "days"),
+    Unit.PERSONS: pgettext_lazy("unit", "persons"),
+    Unit.TIMES: pgettext_lazy("unit", "times"),
+    Unit.COUNT: "",
+}
+
+
+def unit_symbol(unit: str) -> str:
+    return str(UNIT_SYMBOLS.get(unit, unit))
+
+
+class UnitMultiplier(models.IntegerChoices):
+    """SDMX UNIT_MULT: the power of ten the value is expressed in."""
+
+    UNITS = 0, _("units (×1)")
+    THOUSANDS = 3, _("thousands (×10³)")
+    MILLIONS = 6, _("millions (×10⁶)")
+    BILLIONS = 9, _("billions (×10⁹)")
+    TRILLIONS = 12, _("trillions (×10¹²)")
+
+
+MULTIPLIER_WORDS = {
+    0: "",
+    3: pgettext_lazy("multiplier", "thousand"),
+    6: pgettext_lazy("multiplier", "million"),
+    9: pgettext_lazy("multiplier", "billion"),
+    12: pgettext_lazy("multiplier", "trillion"),
+}
+
+
+class Comparator(models.TextChoices):
+    """How the number was qualified in the source ("более", "около", "почти", "до"…)."""
+
+    EXACT = "exact", _("exactly (as stated)")
+    APPROXIMATELY = "approximately", _("approximately")
+    MORE_THAN = "more_than", _("more than")
+    LESS_THAN = "less_than", _("less than")
+    NEARLY = "nearly", _("nearly")
+    UP_TO = "up_to", _("up to")
+    AT_LEAST = "at_least", _("at least")
+
+
+COMPARATOR_SYMBOLS = {
+    Comparator.EXACT: "",
+    Comparator.APPROXIMATELY: "≈",
+    Comparator.MORE_THAN: ">",
+    Comparator.LESS_THAN: "<",
+    Comparator.NEARLY: "≲",
+    Comparator.UP_TO: "≤",
+    Comparator.AT_LEAST: "≥",
+}
+
+
+class Scope(models.TextChoices):
+    COUNTRY = "country", _("a country")
+    SCO = "sco", _("the SCO as a whole")
+    WORLD = "world", _("the world")
+
+
+def format_quantity(value, multiplier: int, unit: str, comparator: str = Comparator.EXACT) -> str:
+    """“> 67 billion USD”, “≈ 8 million persons”, “27.5 million t”, “1 h”."""
+    parts = [
+        COMPARATOR_SYMBOLS.get(comparator, ""),
+        format_decimal(Decimal(value)),
+        str(MULTIPLIER_WORDS.get(multiplier, f"×10^{multiplier}")),
+        unit_symbol(unit),
+    ]
+    text = " ".join(part for part in parts if part)
+    return text.replace(" %", "%")
