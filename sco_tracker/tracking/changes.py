@@ -53,8 +53,7 @@ def filter_condition(model, lookup: str, value) -> Q:
     if field is not None and field.concrete and not field.many_to_many:
         if not rest:
             return Q(**{first: value})
-        target, key = filter_target(field.related_model, rest)
-        ids = target._default_manager.filter(**{rest: value}).values("pk")
+        ids = field.related_model._default_manager.filter(**{rest: value}).values("pk")
         return Q(**{f"{field.attname}__in": ids})
     if field is not None and field.name in model.tracking.m2m_fields:
         ids = field.related_model._default_manager.filter(**{rest: value}).values("pk")
