@@ -328,17 +328,17 @@ class TestConstraintsGiveFormErrors:
             (
                 {"period_start": "2024-12-31", "period_end": "2024-01-01"},
                 "period_end",
-                "The end cannot be before the start.",
+                "The period cannot end before it starts.",
             ),
-            ({"period_end": ""}, "period_end", "Give both dates."),
+            ({"period_end": ""}, "period_end", "Give both the start and the end of the period."),
             (
                 {"base_period_start": "2020-01-01", "base_period_end": "2019-01-01"},
                 "base_period_end",
-                "The end cannot be before the start.",
+                "The base period cannot end before it starts.",
             ),
             ({"unit": "%"}, "unit", "is a level: use"),
-            ({"scope": "country", "country": ""}, "country", "Choose the country"),
-            ({"scope": "sco"}, "country", "Leave the country empty"),
+            ({"scope": "country", "country": ""}, "country", "Choose a country when the subject"),
+            ({"scope": "sco"}, "country", "Choose a country when the subject is a country, and"),
             ({"comparator": "roughly"}, "comparator", "Select a valid choice."),
             ({"unit": "parsecs"}, "unit", "Select a valid choice."),
             ({"value": "abc"}, "value", "Enter a number."),
@@ -479,7 +479,7 @@ class TestConstraintsGiveFormErrors:
         )
         response = editor_client.post(url, data)
         assert response.status_code == 200
-        assert "A share is measured in: %." in response.content.decode()
+        assert "This indicator is a share: use %." in response.content.decode()
 
     def test_indicator_kind_is_frozen_once_it_has_figures(self, kz_trade, editor_client):
         indicator = kz_trade.indicator

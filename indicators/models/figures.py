@@ -3,13 +3,13 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Country, Meeting, Person, Source, check_quote_in_source
+from sco_tracker.tracking.constraints import FieldCheckConstraint
 from sco_tracker.tracking.diffs import Change
 from sco_tracker.tracking.models import PublishableModel
 from sco_tracker.tracking.states import PublicationState
@@ -17,13 +17,13 @@ from sco_tracker.tracking.states import PublicationState
 from .indicators import Indicator
 from .querysets import FigureQuerySet
 from .units import (
-    UNITS_BY_MEASURE_KIND,
     Comparator,
     MeasureKind,
     Scope,
     Unit,
     UnitMultiplier,
     format_quantity,
+    units_fit_measure_kind,
 )
 
 
@@ -155,24 +155,28 @@ class Figure(PublishableModel):
         permissions = [("publish_figure", _("Can publish and withdraw figures"))]
         constraints = [
             PublishableModel.state_constraint("figure"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(state=PublicationState.PUBLISHED) | ~Q(quote=""),
                 name="figure_published_has_quote",
+                field="quote",
                 violation_error_message=_("A published figure needs its verbatim quote."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(base_value__isnull=True)
                 | ~Q(measure_kind__in=[MeasureKind.MULTIPLE, MeasureKind.GROWTH_RATE]),
                 name="figure_base_value_only_for_from_to",
+                field="base_value",
                 violation_error_message=_(
-                    "A multiple or growth rate is compared with a base period, not a base value."
+                    "A multiple or growth rate is compared with a base period, not a base "
+                    "value: leave this empty and give the base period."
                 ),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(base_period_start__isnull=True)
                 | Q(base_value__isnull=False)
                 | Q(measure_kind__in=[MeasureKind.MULTIPLE, MeasureKind.GROWTH_RATE]),
                 name="figure_base_period_only_with_comparison",
+                field="base_period_start",
                 violation_error_message=_(
                     "A base period belongs to a comparison: a multiple, a growth rate or a "
                     "“from A to B” figure with a base value."
@@ -188,57 +192,58 @@ class Figure(PublishableModel):
                 name="figure_multiplier_valid",
             ),
             models.CheckConstraint(condition=Q(scope__in=Scope.values), name="figure_scope_valid"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=(Q(scope=Scope.COUNTRY) & Q(country__isnull=False))
                 | (~Q(scope=Scope.COUNTRY) & Q(country__isnull=True)),
                 name="figure_country_iff_country_scope",
+                field="country",
                 violation_error_message=_(
                     "Choose a country when the subject is a country, and only then."
                 ),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(period_start__isnull=True, period_end__isnull=True)
                 | Q(period_start__isnull=False, period_end__isnull=False),
                 name="figure_period_both_or_neither",
+                field="period_end",
                 violation_error_message=_("Give both the start and the end of the period."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(period_start__isnull=True) | Q(period_end__gte=F("period_start")),
                 name="figure_period_ends_after_start",
+                field="period_end",
                 violation_error_message=_("The period cannot end before it starts."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(base_period_start__isnull=True, base_period_end__isnull=True)
                 | Q(base_period_start__isnull=False, base_period_end__isnull=False),
                 name="figure_base_period_both_or_neither",
+                field="base_period_end",
                 violation_error_message=_("Give both the start and the end of the base period."),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(base_period_start__isnull=True)
                 | Q(base_period_end__gte=F("base_period_start")),
                 name="figure_base_period_ends_after_start",
+                field="base_period_end",
                 violation_error_message=_("The base period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(measure_kind__in=MeasureKind.values),
                 name="figure_measure_kind_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    *[
-                        Q(measure_kind=kind, unit__in=sorted(units))
-                        for kind, units in UNITS_BY_MEASURE_KIND.items()
-                    ],
-                    _connector=Q.OR,
-                ),
-                name="figure_unit_fits_measure_kind",
-                violation_error_message=_("The unit does not fit the indicator's measure kind."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(measure_kind=MeasureKind.SHARE)
-                | Q(value__gte=0, value__lte=100, unit_multiplier=0),
+            *units_fit_measure_kind("figure", "unit"),
+            FieldCheckConstraint(
+                condition=~Q(measure_kind=MeasureKind.SHARE) | Q(value__gte=0, value__lte=100),
                 name="figure_share_within_0_100",
+                field="value",
                 violation_error_message=_("A share is a percentage between 0 and 100."),
+            ),
+            FieldCheckConstraint(
+                condition=~Q(measure_kind=MeasureKind.SHARE) | Q(unit_multiplier=0),
+                name="figure_share_without_multiplier",
+                field="unit_multiplier",
+                violation_error_message=_("A share takes no multiplier."),
             ),
             models.UniqueConstraint(
                 "indicator",
@@ -328,69 +333,6 @@ class Figure(PublishableModel):
         super().clean_fields(exclude)
 
     def clean(self):
-        errors: dict[str, list] = {}
-
-        def add(field, message):
-            errors.setdefault(field, []).append(message)
-
-        if self.scope == Scope.COUNTRY and not self.country_id:
-            add("country", _("Choose the country this number is about."))
-        if self.scope != Scope.COUNTRY and self.country_id:
-            add("country", _("Leave the country empty when the subject is not a country."))
-
-        for prefix in ("period", "base_period"):
-            start = getattr(self, f"{prefix}_start")
-            end = getattr(self, f"{prefix}_end")
-            if (start is None) != (end is None):
-                add(f"{prefix}_end" if end is None else f"{prefix}_start", _("Give both dates."))
-            elif start and end and end < start:
-                add(f"{prefix}_end", _("The end cannot be before the start."))
-
-        if self.indicator_id:
-            self.measure_kind = self.indicator.measure_kind
-            allowed = UNITS_BY_MEASURE_KIND.get(self.measure_kind, frozenset())
-            if self.unit and self.unit not in allowed:
-                add(
-                    "unit",
-                    _("%(indicator)s is a %(kind)s: use %(units)s.")
-                    % {
-                        "indicator": self.indicator,
-                        "kind": self.indicator.get_measure_kind_display(),
-                        "units": ", ".join(sorted(allowed)),
-                    },
-                )
-            if self.measure_kind == MeasureKind.SHARE and self.value is not None:
-                if not Decimal(0) <= self.value <= Decimal(100):
-                    add("value", _("A share is a percentage between 0 and 100."))
-                if self.unit_multiplier:
-                    add("unit_multiplier", _("A share takes no multiplier."))
-            relative = self.measure_kind in (MeasureKind.MULTIPLE, MeasureKind.GROWTH_RATE)
-            if self.base_value is not None and relative:
-                add(
-                    "base_value",
-                    _(
-                        "A multiple or growth rate is compared with a base period, not a base "
-                        "value: leave this empty and give the base period."
-                    ),
-                )
-            if self.base_period_start and self.base_value is None and not relative:
-                add(
-                    "base_period_start",
-                    _(
-                        "A base period belongs to a comparison: give the base value "
-                        "(“from A to B”) too, or leave the base period empty."
-                    ),
-                )
-
-        if self.state == PublicationState.PUBLISHED and not (self.quote or "").strip():
-            add("quote", _("A published figure needs its verbatim quote."))
-
-        try:
-            check_quote_in_source(self.quote, self.source if self.source_id else None)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    add(field, message)
-
-        if errors:
-            raise ValidationError(errors)
+        """What no constraint can say: the quote is in its source's text. (Every other rule
+        is a database constraint, which Django validates too.)"""
+        check_quote_in_source(self.quote, self.source if self.source_id else None)

@@ -10,7 +10,7 @@ from sco_tracker.localized import localized
 from sco_tracker.tracking.models import PublishableModel
 
 from .querysets import IndicatorQuerySet
-from .units import UNITS_BY_MEASURE_KIND, MeasureKind, Unit, UnitMultiplier
+from .units import MeasureKind, Unit, UnitMultiplier, units_fit_measure_kind
 
 
 class Indicator(PublishableModel):
@@ -51,17 +51,7 @@ class Indicator(PublishableModel):
                 condition=Q(measure_kind__in=MeasureKind.values),
                 name="indicator_measure_kind_valid",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    *[
-                        Q(measure_kind=kind, default_unit__in=sorted(units))
-                        for kind, units in UNITS_BY_MEASURE_KIND.items()
-                    ],
-                    _connector=Q.OR,
-                ),
-                name="indicator_default_unit_fits_kind",
-                violation_error_message=_("The default unit does not fit the measure kind."),
-            ),
+            *units_fit_measure_kind("indicator", "default_unit"),
             models.CheckConstraint(
                 condition=Q(default_unit_multiplier__in=UnitMultiplier.values),
                 name="indicator_multiplier_valid",
@@ -88,17 +78,7 @@ class Indicator(PublishableModel):
         return localized(self, "definition")
 
     def clean(self):
-        allowed = UNITS_BY_MEASURE_KIND.get(self.measure_kind, frozenset())
-        if self.measure_kind and self.default_unit and self.default_unit not in allowed:
-            raise ValidationError(
-                {
-                    "default_unit": _("A %(kind)s is measured in: %(units)s.")
-                    % {
-                        "kind": self.get_measure_kind_display(),
-                        "units": ", ".join(sorted(allowed)),
-                    }
-                }
-            )
+        """What no constraint can say: the measure kind is fixed once figures use it."""
         if self.pk and self.figures.exists():
             stored = Indicator.objects.filter(pk=self.pk).values_list("measure_kind", flat=True)
             if stored and stored[0] != self.measure_kind:

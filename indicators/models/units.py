@@ -4,9 +4,11 @@ and how a quantity reads ("> 67 billion USD")."""
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sco_tracker.tracking.constraints import FieldCheckConstraint
 from sco_tracker.tracking.diffs import format_decimal
 
 
@@ -57,6 +59,32 @@ UNITS_BY_MEASURE_KIND: dict[str, frozenset[str]] = {
     MeasureKind.DURATION: frozenset({Unit.HOUR, Unit.DAY}),
     MeasureKind.GROWTH_RATE: frozenset({Unit.PERCENT}),
 }
+
+UNIT_MESSAGES = {
+    MeasureKind.LEVEL: _(
+        "This indicator is a level: use a currency, tonnes, kilometres or persons."
+    ),
+    MeasureKind.SHARE: _("This indicator is a share: use %%."),
+    MeasureKind.MULTIPLE: _("This indicator is a multiple: use times."),
+    MeasureKind.COUNT: _("This indicator is a count: use count or persons."),
+    MeasureKind.DURATION: _("This indicator is a duration: use hours or days."),
+    MeasureKind.GROWTH_RATE: _("This indicator is a growth rate: use %%."),
+}
+
+
+def units_fit_measure_kind(prefix: str, unit_field: str) -> list:
+    """One constraint per measure kind, so the message names the units that kind takes
+    (messages are %-formatted by Django: "%%" is a per cent sign)."""
+    return [
+        FieldCheckConstraint(
+            condition=~Q(measure_kind=kind) | Q(**{f"{unit_field}__in": sorted(units)}),
+            name=f"{prefix}_{kind}_units",
+            field=unit_field,
+            violation_error_message=UNIT_MESSAGES[kind],
+        )
+        for kind, units in UNITS_BY_MEASURE_KIND.items()
+    ]
+
 
 # Short forms used when a number is displayed ("> 67 billion USD", "≈ 8 million persons").
 UNIT_SYMBOLS = {

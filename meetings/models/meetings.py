@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from sco_tracker.localized import localized
+from sco_tracker.tracking.constraints import FieldCheckConstraint
 from sco_tracker.tracking.models import PublishableModel, TrackedModel
 from sco_tracker.tracking.public import TrackedQuerySet
 
@@ -87,9 +88,10 @@ class Meeting(PublishableModel):
         permissions = [("publish_meeting", _("Can publish and withdraw meetings"))]
         constraints = [
             PublishableModel.state_constraint("meeting"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="meeting_ends_after_start",
+                field="end_date",
                 violation_error_message=_("The meeting cannot end before it starts."),
             ),
             models.UniqueConstraint(

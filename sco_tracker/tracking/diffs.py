@@ -144,12 +144,13 @@ class RelatedNames:
                 self.load(related_model, ids)
 
     def load(self, related_model, ids) -> None:
-        current = related_model._default_manager.filter(pk__in=ids)
-        existing = set(current.values_list("pk", flat=True))
-        if self.public and hasattr(related_model, "tracking"):
-            current = current.published()
-        found = {obj.pk: str(obj) for obj in current}
-        gone = ids - existing
+        found = {obj.pk: str(obj) for obj in related_model._default_manager.filter(pk__in=ids)}
+        gone = ids - set(found)
+        options = getattr(related_model, "tracking", None)
+        if self.public and options is not None and (options.publishable or options.parents):
+            public = related_model._default_manager.all().published().filter(pk__in=found)
+            visible = set(public.values_list("pk", flat=True))
+            found = {pk: name for pk, name in found.items() if pk in visible}
         if gone and hasattr(related_model, "history"):
             history = related_model.history.filter(id__in=gone)
             if self.public:

@@ -40,6 +40,12 @@ class TrackedAdminForm(OptimisticLockFormMixin, forms.ModelForm):
     def reason(self) -> str:
         return (self.cleaned_data.get(CHANGE_REASON_FIELD) or "").strip()
 
+    def _get_validation_exclusions(self):
+        """The model's constraints are checked against every field, also those the form
+        does not show (the publication state, values the record sets itself such as a
+        figure's measure kind): the database would refuse them anyway."""
+        return {name for name in super()._get_validation_exclusions() if name in self.fields}
+
 
 class TrackedInlineForm(OptimisticLockFormMixin, forms.ModelForm):
     """Inline rows carry their own version; a conflict is reported on the row."""
