@@ -1,7 +1,7 @@
 def time_travel(request):
-    """``as_of`` (the moment shown, or None) for the banner and for links that keep it."""
-    as_of = getattr(request, "as_of", None)
+    """``as_of`` (the moment shown, or None) for the banner, and ``as_of_param`` for links
+    that keep it; both set by ``AsOfMiddleware``."""
     return {
-        "as_of": as_of,
-        "as_of_param": request.GET.get("as_of", "") if as_of is not None else "",
+        "as_of": getattr(request, "as_of", None),
+        "as_of_param": getattr(request, "as_of_param", ""),
     }

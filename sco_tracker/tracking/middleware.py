@@ -1,7 +1,8 @@
 """``request.as_of``: the moment a public page shows, read once for every view.
 
 ``?as_of=`` is parsed here (``timetravel.parse_as_of``) and nowhere else; views, exports,
-feeds and templates read ``request.as_of`` (None for the present). A malformed value is
+feeds and templates read ``request.as_of`` (None for the present) and, for links that keep
+the moment, ``request.as_of_param``. A malformed value is
 answered here with HTTP 400 saying what a valid one looks like — as JSON when an export
 was asked for. The admin always works in the present.
 """
@@ -21,12 +22,15 @@ class AsOfMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.as_of = None
+        request.as_of, request.as_of_param = None, ""
         if not request.path_info.startswith(reverse("admin:index")):
+            value = request.GET.get("as_of", "")
             try:
-                request.as_of = parse_as_of(request.GET.get("as_of", ""))
+                request.as_of = parse_as_of(value)
             except ValidationError as error:
                 return invalid_moment(request, " ".join(error.messages))
+            # As the reader wrote it, for links that stay in the same moment.
+            request.as_of_param = value.strip() if request.as_of is not None else ""
         return self.get_response(request)
 
 

@@ -149,7 +149,7 @@ class FilteredListView(ExportMixin, View):
         """The record's public address, at the same moment as the list."""
         url = obj.get_absolute_url()
         if self.as_of is not None:
-            url += "?" + urlencode({"as_of": self.request.GET["as_of"]})
+            url += "?" + urlencode({"as_of": self.request.as_of_param})
         return self.request.build_absolute_uri(url)
 
 
