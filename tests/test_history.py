@@ -157,3 +157,16 @@ def test_history_as_of_shows_the_past():
         figure.save()
     assert Figure.history.as_of(before).get(pk=figure.pk).value == Decimal("10")
     assert Commitment.history.as_of(before).count() == 0
+
+
+def test_deleting_a_record_revises_the_sets_that_held_it():
+    commitment = CommitmentFactory()
+    kazakhstan = CountryFactory(code="KZ")
+    with revision(reason="Kazakhstan backs it"):
+        commitment.countries.add(kazakhstan)
+    with revision(reason="Entered by mistake"):
+        kazakhstan.delete()
+    latest = commitment.history.latest("history_date")
+    assert commitment.history.count() == 3
+    assert latest.history_change_reason == "Entered by mistake"
+    assert not latest.countries.exists()

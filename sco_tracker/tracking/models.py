@@ -16,7 +16,7 @@ from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_field_name
 
-from .options import TrackingOptions
+from .options import TrackingOptions, tracked_models
 from .public import TrackedQuerySet
 from .recording import (
     latest_revision,
@@ -82,7 +82,14 @@ class TrackedHistoricalRecords(HistoricalRecords):
             require_revision(instance)
 
     def pre_delete(self, instance, **kwargs):
-        require_revision(instance)
+        context = require_revision(instance)
+        # The database drops a deleted record from every many-to-many set without a
+        # signal: the records whose tracked sets held it get a revision of their own.
+        for model in tracked_models():
+            for name in model.tracking.m2m_fields:
+                if isinstance(instance, model._meta.get_field(name).related_model):
+                    for record in model._default_manager.filter(**{name: instance.pk}):
+                        context.touch(record)
         super().pre_delete(instance, **kwargs)
 
     def post_save(self, instance, created, using=None, **kwargs):
