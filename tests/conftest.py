@@ -1,7 +1,10 @@
 import os
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 from django.test import Client
 
 from tests.factories import EditorFactory, ReviewerFactory, UserFactory
@@ -13,9 +16,34 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 EDITOR_PASSWORD = "correct horse battery staple"
 
 
+SEEDED_APPS = ("meetings", "indicators")
+_seed_rows: dict = {}  # per test process: {model: [rows]} as the seed loader wrote them
+
+
+def seeded_models():
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in SEEDED_APPS and not model._meta.proxy
+    ]
+
+
 @pytest.fixture
 def seed(db):
-    call_command("load_seed_data", verbosity=0)
+    """The seed data, with its history. The loader runs once per test process (its own
+    tests are in test_seed.py); later tests get the very rows it wrote, inserted directly,
+    which takes a few queries instead of thousands."""
+    if not _seed_rows:
+        call_command("load_seed_data", verbosity=0)
+        for model in seeded_models():
+            _seed_rows[model] = list(model._base_manager.order_by("pk").values())
+        return
+    for model, rows in _seed_rows.items():
+        model._base_manager.bulk_create([model(**row) for row in rows])
+    statements = connection.ops.sequence_reset_sql(no_style(), list(_seed_rows))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 @pytest.fixture
