@@ -11,7 +11,7 @@ PASSWORD_FILE := var/editor-password
 REVIEWER_PASSWORD_FILE := var/reviewer-password
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run setup test check lint format lock screenshots benchmark clean
+.PHONY: install run setup test fuzz check lint format lock screenshots benchmark clean
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -50,6 +50,10 @@ run: setup
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## fuzz: the hostile-input tests with ten times CI's examples (DATABASE_URL selects the DB)
+fuzz: install
+	FUZZ_EXAMPLES=20000 FUZZ_ADMIN_EXAMPLES=2000 $(BIN)/python -m pytest -p no:randomly tests/test_fuzz.py
+
 ## check: the CI gate before tests
 check: install
 	$(BIN)/python manage.py check
@@ -67,6 +71,12 @@ format: install
 ## benchmark: time the public pages on generated data (set DATABASE_URL to PostgreSQL)
 benchmark: install
 	$(BIN)/python manage.py benchmark
+
+## bench: public pages and admin over HTTP (gunicorn) on 100,000 generated figures × 10
+## revisions, against a by-the-docs baseline; DATABASE_URL must point at PostgreSQL (the bench
+## uses its own database there). BENCH_PAGES=list,deep… for a subset; see docs/benchmarks.md.
+bench: install
+	$(BIN)/python -m bench.run
 
 ## lock: re-resolve requirements.lock from pyproject.toml
 lock: install

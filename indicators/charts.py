@@ -60,6 +60,7 @@ class Series:
 
 @dataclass
 class Chart:
+    zero_y: str  # where the value axis crosses zero
     series: list[Series]
     x_ticks: list[str]  # year boundaries
     x_labels: list[tuple[str, str]]  # year names, centred on their year
@@ -79,6 +80,7 @@ def midpoint(start: datetime.date, end: datetime.date) -> float:
 
 
 def nice_step(span: float, target_ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 × a power of ten) for a positive ``span``."""
     raw = span / target_ticks
     magnitude = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
@@ -105,11 +107,13 @@ def build_chart(indicator, figures, unit_label: str) -> Chart | None:
     if x_max - x_min < 365:
         x_min, x_max = x_min - 365, x_max + 365
     values = [float(scaled(f)) for f in plotted]
-    y_min = min(0.0, min(values))
-    y_max = max(values) or 1.0
+    # The axis always includes zero, so negative, zero and mixed-sign series read right.
+    y_min, y_max = min(0.0, *values), max(0.0, *values)
+    if y_max == y_min:
+        y_max = y_min + 1.0
     step = nice_step((y_max - y_min) * 1.1)
-    y_top = math.ceil(y_max * 1.1 / step) * step
-    y_bottom = math.floor(y_min / step) * step
+    y_top = math.ceil(y_max * 1.05 / step) * step if y_max > 0 else 0.0
+    y_bottom = math.floor(y_min * 1.05 / step) * step if y_min < 0 else 0.0
 
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -161,6 +165,7 @@ def build_chart(indicator, figures, unit_label: str) -> Chart | None:
         tick += step
 
     return Chart(
+        zero_y=coordinate(py(0.0)),
         series=series,
         x_ticks=x_ticks,
         x_labels=x_labels,

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from tests.factories import EditorFactory, ReviewerFactory, UserFactory
@@ -38,12 +38,13 @@ def seed(db):
         for model in seeded_models():
             _seed_rows[model] = list(model._base_manager.order_by("pk").values())
         return
-    for model, rows in _seed_rows.items():
-        model._base_manager.bulk_create([model(**row) for row in rows])
-    statements = connection.ops.sequence_reset_sql(no_style(), list(_seed_rows))
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+    with transaction.atomic():  # foreign keys are checked at the end (transactional tests)
+        for model, rows in _seed_rows.items():
+            model._base_manager.bulk_create([model(**row) for row in rows])
+        statements = connection.ops.sequence_reset_sql(no_style(), list(_seed_rows))
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 @pytest.fixture

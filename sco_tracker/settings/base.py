@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sco_tracker.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sco_tracker.middleware.SiteLocaleMiddleware",
@@ -65,8 +66,9 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # Counts failed logins and refuses further attempts once locked out.
-    "axes.backends.AxesStandaloneBackend",
+    # Counts failed logins and refuses further attempts once locked out (django-axes,
+    # with limits per address and per username besides; sco_tracker/security.py).
+    "sco_tracker.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -152,12 +154,21 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- login throttling (django-axes) -----------------------------------------------------
-# Five wrong passwords for one username from one address lock that pair out for an hour.
+# Five wrong passwords for one username from one address lock that pair out for an hour;
+# 20 from one address over any usernames, or 30 for one username from any addresses, lock
+# that address or that username for the same hour.
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "sco_tracker.security.lockout_response"
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: none, the peer's
+# address is the client's). Only that many right-most entries are trusted.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "sco_tracker.security.client_address"
 
 # django-simple-history
 # Reasons can be long ("Corrected per the Kyrgyz cabinet's release of ..."): no 100-char cap.

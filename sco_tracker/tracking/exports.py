@@ -24,13 +24,21 @@ def export_value(value):
     return value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV
+# injection"); a leading apostrophe makes it text. Numbers are written as numbers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value):
-    value = export_value(value)
     if value is None:
         return ""
+    if isinstance(value, bool | int | decimal.Decimal):
+        return export_value(value)
+    value = export_value(value)
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return value
+        value = "; ".join(str(item) for item in value)
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def chunks(iterable, size):

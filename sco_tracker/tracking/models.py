@@ -9,6 +9,7 @@ adds the publication state. The model's ``Tracking`` inner class says the rest
 from __future__ import annotations
 
 from concurrency.fields import AutoIncVersionField
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from simple_history.utils import get_m2m_field_name
 from .options import TrackingOptions, tracked_models
 from .public import TrackedQuerySet
 from .recording import (
+    is_restoring,
     latest_revision,
     public_kind,
     register_recorder,
@@ -72,16 +74,31 @@ class TrackedHistoricalRecords(HistoricalRecords):
             )
             setattr(sender, self.manager_name, descriptor)
 
+    def _get_history_user_fields(self):
+        """An account that authored revisions cannot be deleted (PROTECT, not SET_NULL):
+        the audit trail never forgets who made a change. Deactivate the account instead."""
+        fields = super()._get_history_user_fields()
+        fields["history_user"] = models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            null=True,
+            related_name="+",
+            on_delete=models.PROTECT,
+            verbose_name=_("changed by"),
+        )
+        return fields
+
     def get_m2m_fields_from_model(self, model):
         return [model._meta.get_field(name) for name in model.tracking.m2m_fields]
 
     # --- signals: note the write on the active revision -------------------------------
 
     def pre_save(self, instance, raw=False, **kwargs):
-        if not raw:
+        if not (raw or is_restoring()):
             require_revision(instance)
 
     def pre_delete(self, instance, **kwargs):
+        if is_restoring():
+            return
         context = require_revision(instance)
         # The database drops a deleted record from every many-to-many set without a
         # signal: the records whose tracked sets held it get a revision of their own.
@@ -93,11 +110,13 @@ class TrackedHistoricalRecords(HistoricalRecords):
         super().pre_delete(instance, **kwargs)
 
     def post_save(self, instance, created, using=None, **kwargs):
-        if kwargs.get("raw"):
+        if kwargs.get("raw") or is_restoring():
             return  # fixtures carry their own history
         require_revision(instance).touch(instance, created=created)
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if is_restoring():
+            return
         if action.startswith("pre_"):
             require_revision(instance)
         if reverse:
@@ -119,6 +138,8 @@ class TrackedHistoricalRecords(HistoricalRecords):
             require_revision(instance).touch(instance)
 
     def post_delete(self, instance, using=None, **kwargs):
+        if is_restoring():
+            return
         context = require_revision(instance)
         context.forget(instance)
         self.write(instance, "-", context, latest_revision(instance))

@@ -95,6 +95,24 @@ class RevisionContext:
 _current: contextvars.ContextVar[RevisionContext | None] = contextvars.ContextVar(
     "tracking_revision", default=None
 )
+_restoring: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "tracking_restoring", default=False
+)
+
+
+@contextmanager
+def restoring():
+    """Records and their history loaded together from a dump (``loaddata``): the dump
+    carries every revision, so none is written and none is required."""
+    token = _restoring.set(True)
+    try:
+        yield
+    finally:
+        _restoring.reset(token)
+
+
+def is_restoring() -> bool:
+    return _restoring.get()
 
 
 def current_revision() -> RevisionContext | None:

@@ -17,7 +17,6 @@ import re
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoricalQuerySet
@@ -29,16 +28,19 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
 )
-# PostgreSQL accepts offsets up to ±15:59; nothing real is further from UTC than ±14:00.
-MAX_OFFSET = datetime.timedelta(hours=15, minutes=59)
 AS_OF_HELP = _(
     "Give a date as YYYY-MM-DD or a moment as an ISO 8601 timestamp (2025-11-20T14:30:00+03:00)."
 )
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+OFFSET = re.compile(r"(?:Z|([+-])(\d{2}):?(\d{2})?)$")
 
 
 def parse_as_of(value: str) -> datetime.datetime | None:
-    """A date (the end of that day, UTC) or a full ISO 8601 timestamp, in UTC; None for
-    an empty value. Anything else raises ``ValidationError`` saying what is valid."""
+    """A date (the end of that day, UTC) or a full ISO 8601 timestamp (``Z`` or an offset
+    up to ±23:59), as a moment in UTC; None for an empty value. A moment beyond what a
+    datetime can hold (``9999-12-31T23:59:59-05:00``) is clamped to the first or last
+    representable one. Anything else raises ``ValidationError`` saying what is valid."""
     value = (value or "").strip()
     if not value:
         return None
@@ -46,21 +48,33 @@ def parse_as_of(value: str) -> datetime.datetime | None:
     value = re.sub(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$", r"\1+\2", value)
     try:
         if DATE.fullmatch(value):
-            moment = datetime.datetime.combine(parse_date(value), datetime.time.max)
+            local = datetime.datetime.combine(parse_date(value), datetime.time.max)
+            offset = datetime.timedelta(0)
         elif TIMESTAMP.fullmatch(value):
-            moment = parse_datetime(value)
+            match = OFFSET.search(value)
+            offset = datetime.timedelta(0)
+            if match:
+                value = value[: match.start()]
+                if match.group(1):
+                    hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+                    if hours > 23 or minutes > 59:
+                        raise ValueError(value)
+                    offset = datetime.timedelta(hours=hours, minutes=minutes)
+                    if match.group(1) == "-":
+                        offset = -offset
+            local = parse_datetime(value)
+            if local is None:
+                raise ValueError(value)
         else:
             raise ValueError(value)
-        if moment is None:
-            raise ValueError(value)
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, datetime.UTC)
-        if abs(moment.utcoffset()) > MAX_OFFSET:
-            raise ValueError(value)
-        moment = moment.astimezone(datetime.UTC)
     except (ValueError, OverflowError, TypeError) as error:
         raise forms.ValidationError(AS_OF_HELP, code="invalid") from error
-    return moment
+    # local - offset = UTC, computed where a datetime can hold it.
+    if offset > datetime.timedelta(0) and local - datetime.datetime.min < offset:
+        return EARLIEST
+    if offset < datetime.timedelta(0) and datetime.datetime.max - local < -offset:
+        return LATEST
+    return (local - offset).replace(tzinfo=datetime.UTC)
 
 
 # --- snapshots ---------------------------------------------------------------------------

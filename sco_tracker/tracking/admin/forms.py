@@ -5,6 +5,8 @@ from concurrency.admin import ConcurrentManagementForm
 from concurrency.compat import concurrency_param_name
 from django import forms
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseModelFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,66 @@ from ..locking import OptimisticLockFormMixin, SeenRevisionField, describe_confl
 
 CHANGE_REASON_FIELD = "change_reason"
 LIST_REASON_FIELD = "list_change_reason"
+
+
+def check_key(field, value) -> None:
+    """Refuse, as an invalid choice, a key its column could never hold ("abc", "1.5", a
+    20-digit id): the database would fail on it instead of the form."""
+    opts = field.queryset.model._meta
+    model_field = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    try:
+        model_field.run_validators(model_field.to_python(value))
+    except ValidationError as error:
+        raise ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        ) from error
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            check_key(self, value)
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for key in value if isinstance(value, list | tuple) else ():
+            if key not in self.empty_values:
+                try:
+                    check_key(self, key)
+                except ValidationError as error:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": key},
+                    ) from error
+        return super()._check_values(value)
+
+
+class SafeAutocompleteMixin:
+    """Re-showing a refused value ("abc" as an indicator) must not query with it."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        model_field = remote.model._meta.get_field(key)
+        valid = []
+        for key in value or ():
+            try:
+                model_field.run_validators(model_field.to_python(key))
+            except ValidationError:
+                continue
+            valid.append(key)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
 
 
 class TrackedAdminForm(OptimisticLockFormMixin, forms.ModelForm):

@@ -24,6 +24,10 @@ from .forms import (
     LIST_REASON_FIELD,
     ReasonActionForm,
     ReasonChangelistFormSet,
+    SafeAutocompleteSelect,
+    SafeAutocompleteSelectMultiple,
+    SafeModelChoiceField,
+    SafeModelMultipleChoiceField,
     TrackedAdminForm,
 )
 from .history import HistoryAdminMixin
@@ -51,6 +55,32 @@ class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
             *fieldsets,
             (_("Reason for change"), {"fields": [CHANGE_REASON_FIELD, "version", "seen_revision"]}),
         ]
+
+    # Junk in a relation field ("abc", "1.5", a 20-digit id) is a form error, never a
+    # query: the fields check the key, the autocomplete widgets never look it up.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelChoiceField)
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        # A NUL character cannot reach PostgreSQL in a query; it matches nothing anyway.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def view_on_site(self, obj):
         """Only a record readers can see gets a “View on site” link."""
