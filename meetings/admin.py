@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.db import models
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from sco_tracker.tracking.admin import PublishableAdmin, TrackedAdmin, TrackedInlineForm
+from sco_tracker.tracking.admin import (
+    PublishableAdmin,
+    TrackedAdmin,
+    TrackedStackedInline,
+    TrackedTabularInline,
+)
 
 from .models import (
     Commitment,
@@ -59,9 +63,8 @@ class SourceAdmin(TrackedAdmin):
     ]
 
 
-class SessionInline(admin.StackedInline):
+class SessionInline(TrackedStackedInline):
     model = Session
-    extra = 0
     fields = [
         ("format", "date"),
         ("title_en", "title_ru"),
@@ -70,26 +73,24 @@ class SessionInline(admin.StackedInline):
         "summary_ru",
     ]
     autocomplete_fields = ["with_person"]
-    show_change_link = True
 
 
-class DelegationInline(admin.TabularInline):
+class DelegationInline(TrackedTabularInline):
     model = Delegation
-    form = TrackedInlineForm
-    extra = 0
-    fields = ["country", "head", "head_office_en", "head_office_ru", "version"]
+    fields = ["country", "head", "head_office_en", "head_office_ru"]
     autocomplete_fields = ["country", "head"]
-    show_change_link = True
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(TrackedTabularInline):
     model = Commitment
-    form = TrackedInlineForm
-    extra = 0
-    fields = ["title_en", "title_ru", "kind", "status", "topic", "countries", "state", "version"]
+    fields = ["title_en", "title_ru", "kind", "status", "topic", "countries", "state"]
     readonly_fields = ["state"]
     autocomplete_fields = ["topic", "countries"]
     show_change_link = True
+
+
+# Sessions, delegations and quotes are parts of their meeting or commitment: they are
+# edited in its form (inline), so a change to a published one waits for review with it.
 
 
 @admin.register(Meeting)
@@ -133,31 +134,9 @@ class MeetingAdmin(PublishableAdmin):
     ]
 
 
-@admin.register(Session)
-class SessionAdmin(TrackedAdmin):
-    list_display = ["__str__", "meeting", "format", "date", "with_person"]
-    list_filter = ["format", "meeting"]
-    list_select_related = ["meeting", "with_person"]
-    search_fields = ["title_en", "title_ru", "summary_en", "summary_ru", "meeting__title_en"]
-    autocomplete_fields = ["meeting", "with_person"]
-    ordering = ["-meeting__start_date", "date"]
-
-
-@admin.register(Delegation)
-class DelegationAdmin(TrackedAdmin):
-    list_display = ["country", "meeting", "head", "head_office_en"]
-    list_filter = ["country", "meeting"]
-    list_select_related = ["country", "meeting", "head"]
-    search_fields = ["country__name_en", "country__name_ru", "head__name_en", "head__name_ru"]
-    autocomplete_fields = ["meeting", "country", "head"]
-    ordering = ["-meeting__start_date", "country__name_en"]
-
-
-class CommitmentQuoteInline(admin.StackedInline):
+class CommitmentQuoteInline(TrackedStackedInline):
     model = CommitmentQuote
-    form = TrackedInlineForm
-    extra = 0
-    fields = ["source", "quote", "version"]
+    fields = ["source", "quote"]
     autocomplete_fields = ["source"]
 
 
@@ -177,17 +156,3 @@ class CommitmentAdmin(PublishableAdmin):
         (_("Who and where"), {"fields": ["meeting", "countries", "people"]}),
         (_("Progress"), {"fields": ["status", "target_date", "notes"]}),
     ]
-
-
-@admin.register(CommitmentQuote)
-class CommitmentQuoteAdmin(TrackedAdmin):
-    list_display = ["commitment", "source", "quote_excerpt"]
-    list_filter = ["source"]
-    list_select_related = ["commitment", "source"]
-    search_fields = ["quote", "commitment__title_en", "commitment__title_ru"]
-    autocomplete_fields = ["commitment", "source"]
-    ordering = ["commitment", "id"]
-
-    @admin.display(description=_("quote"))
-    def quote_excerpt(self, obj):
-        return Truncator(obj.quote).chars(90)

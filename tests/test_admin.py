@@ -42,10 +42,7 @@ def test_every_editorial_model_is_registered():
         "Person",
         "Source",
         "Meeting",
-        "Session",
-        "Delegation",
         "Commitment",
-        "CommitmentQuote",
         "Indicator",
         "Figure",
     }
@@ -87,10 +84,13 @@ def test_autocomplete_lookups_work_for_editors(seed, editor_client):
 
 
 class TestFigureRevisions:
-    def test_create_then_change_with_reason(self, seed, editor, editor_client):
+    """Revisions of published records, made by a reviewer (whose saves publish at once;
+    an editor's change to a published record waits for review: test_review.py)."""
+
+    def test_create_then_change_with_reason(self, seed, reviewer, reviewer_client):
         indicator = Indicator.objects.get(slug="transit-freight")
         response = add_figure(
-            editor_client,
+            reviewer_client,
             as_stated="27,5 млн тонн",
             value="27.5",
             quote="достиг 27,5 млн тонн по итогам прошлого года",
@@ -101,68 +101,78 @@ class TestFigureRevisions:
         assert figure.measure_kind == "level"
 
         response = change_figure(
-            editor_client, figure, value="27.6", change_reason="Corrected per the customs bulletin"
+            reviewer_client,
+            figure,
+            value="27.6",
+            change_reason="Corrected per the customs bulletin",
         )
         assert response.status_code == 302
 
         revisions = list(figure.history.order_by("history_date"))
         assert [r.history_type for r in revisions] == ["+", "~"]
-        assert [r.history_user for r in revisions] == [editor, editor]
+        assert [r.history_user for r in revisions] == [reviewer, reviewer]
         assert [r.history_change_reason for r in revisions] == [
             "Created",
             "Corrected per the customs bulletin",
         ]
         assert [r.value for r in revisions] == [Decimal("27.5"), Decimal("27.6")]
 
-    def test_change_without_reason_is_refused_and_nothing_is_saved(self, kz_trade, editor_client):
-        response = change_figure(editor_client, kz_trade, value="68", change_reason="   ")
+    def test_change_without_reason_is_refused_and_nothing_is_saved(self, kz_trade, reviewer_client):
+        response = change_figure(reviewer_client, kz_trade, value="68", change_reason="   ")
         assert response.status_code == 200
         assert "change_reason" in response.context["adminform"].form.errors
         assert "This field is required." in response.content.decode()
         kz_trade.refresh_from_db()
         assert kz_trade.value == Decimal("67")
         assert kz_trade.history.count() == 1
-        # The editor's input is still on the form.
+        # The reviewer's input is still on the form.
         assert response.context["adminform"].form["value"].value() == "68"
 
-    def test_save_without_changes_writes_no_revision(self, kz_trade, editor_client):
-        response = change_figure(editor_client, kz_trade, change_reason="Checked against source")
+    def test_save_without_changes_writes_no_revision(self, kz_trade, reviewer_client):
+        version = kz_trade.version
+        response = change_figure(reviewer_client, kz_trade, change_reason="Checked against source")
         assert response.status_code == 302
         assert kz_trade.history.count() == 1
+        kz_trade.refresh_from_db()
+        assert kz_trade.version == version, "an unchanged save leaves the version as it was"
+        page = reviewer_client.get(response["Location"]).content.decode()
+        assert "Nothing changed" in page
 
-    def test_revision_diff_shown_in_history(self, kz_trade, editor_client):
-        change_figure(editor_client, kz_trade, value="68", change_reason="Typo in the release")
-        page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
+    def test_revision_diff_shown_in_history(self, kz_trade, reviewer_client):
+        change_figure(reviewer_client, kz_trade, value="68", change_reason="Typo in the release")
+        page = reviewer_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
         assert "Typo in the release" in page
         assert "&gt; 67 billion USD &rarr; &gt; 68 billion USD" in page
-        assert "editor" in page
+        assert "rita" in page  # the reviewer who made the change
 
-    def test_choice_changes_are_shown_with_labels(self, kz_trade, editor_client):
-        change_figure(editor_client, kz_trade, comparator="approximately", change_reason="Re-read")
-        page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
+    def test_choice_changes_are_shown_with_labels(self, kz_trade, reviewer_client):
+        change_figure(
+            reviewer_client, kz_trade, comparator="approximately", change_reason="Re-read"
+        )
+        page = reviewer_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
         assert "&gt; 67 billion USD &rarr; ≈ 67 billion USD" in page
 
-    def test_status_changes_are_shown_with_labels(self, seed, editor_client):
+    def test_status_changes_are_shown_with_labels(self, seed, reviewer_client):
         url = admin_url(Commitment, "change", 6)
-        data = changeform_data(editor_client.get(url), status="in_progress", change_reason="Go")
-        editor_client.post(url, data)
-        page = editor_client.get(admin_url(Commitment, "history", 6)).content.decode()
+        data = changeform_data(reviewer_client.get(url), status="in_progress", change_reason="Go")
+        reviewer_client.post(url, data)
+        page = reviewer_client.get(admin_url(Commitment, "history", 6)).content.decode()
         assert "proposed &rarr; in progress" in page
 
     def test_revert_asks_for_reason_and_becomes_a_new_revision(
-        self, kz_trade, editor, editor_client
+        self, kz_trade, reviewer, reviewer_client
     ):
-        change_figure(editor_client, kz_trade, value="68", change_reason="Typo?")
+        change_figure(reviewer_client, kz_trade, value="68", change_reason="Typo?")
         original = kz_trade.history.earliest("history_date")
         revert_url = admin_url(Figure, "simple_history", kz_trade.pk, original.history_id)
-        form_page = editor_client.get(revert_url)
+        form_page = reviewer_client.get(revert_url)
         assert form_page.status_code == 200
 
         without_reason = changeform_data(form_page, change_reason="")
-        assert editor_client.post(revert_url, without_reason).status_code == 200
+        assert reviewer_client.post(revert_url, without_reason).status_code == 200
         assert kz_trade.history.count() == 2
 
-        response = editor_client.post(
+        response = reviewer_client.post(
             revert_url, changeform_data(form_page, change_reason="The release says 67")
         )
         assert response.status_code == 302
@@ -171,66 +181,68 @@ class TestFigureRevisions:
         latest = kz_trade.history.latest("history_date")
         assert kz_trade.history.count() == 3
         assert latest.history_change_reason == "The release says 67"
-        assert latest.history_user == editor
+        assert latest.history_user == reviewer
         assert latest.reverted_to_history_id == original.history_id
         assert latest.reverted_to_date == original.history_date
-        page = editor_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
+        page = reviewer_client.get(admin_url(Figure, "history", kz_trade.pk)).content.decode()
         assert "Reverted to the revision of" in page
 
-    def test_unknown_revision_is_404(self, kz_trade, editor_client):
+    def test_unknown_revision_is_404(self, kz_trade, reviewer_client):
         assert (
-            editor_client.get(admin_url(Figure, "simple_history", kz_trade.pk, 999999)).status_code
+            reviewer_client.get(
+                admin_url(Figure, "simple_history", kz_trade.pk, 999999)
+            ).status_code
             == 404
         )
         assert (
-            editor_client.get(admin_url(Figure, "simple_history", kz_trade.pk, "x")).status_code
+            reviewer_client.get(admin_url(Figure, "simple_history", kz_trade.pk, "x")).status_code
             == 404
         )
 
 
 class TestManyToManyAndInlines:
-    def test_m2m_change_is_one_revision_with_reason(self, seed, editor, editor_client):
+    def test_m2m_change_is_one_revision_with_reason(self, seed, reviewer, reviewer_client):
         commitment = Commitment.objects.get(pk=6)  # SCO Development Bank: KZ, KG
         url = admin_url(Commitment, "change", commitment.pk)
-        data = changeform_data(editor_client.get(url))
+        data = changeform_data(reviewer_client.get(url))
         data["countries"] = [*data["countries"], str(Country.objects.get(code="RU").pk)]
         data["change_reason"] = "Russia also backed the bank"
-        assert editor_client.post(url, data).status_code == 302
+        assert reviewer_client.post(url, data).status_code == 302
 
         revisions = commitment.history.order_by("history_date")
         assert revisions.count() == 2
         latest = revisions.last()
         assert latest.history_change_reason == "Russia also backed the bank"
-        assert latest.history_user == editor
+        assert latest.history_user == reviewer
         assert {row.country.code for row in latest.countries.all()} == {"KZ", "KG", "RU"}
-        page = editor_client.get(admin_url(Commitment, "history", commitment.pk)).content.decode()
+        page = reviewer_client.get(admin_url(Commitment, "history", commitment.pk)).content.decode()
         assert "Kazakhstan, Kyrgyzstan &rarr; Kazakhstan, Kyrgyzstan, Russia" in page
 
-    def test_revert_restores_m2m(self, seed, editor_client):
+    def test_revert_restores_m2m(self, seed, reviewer_client):
         commitment = Commitment.objects.get(pk=6)
         url = admin_url(Commitment, "change", commitment.pk)
-        data = changeform_data(editor_client.get(url), countries=[], change_reason="Unclear")
-        editor_client.post(url, data)
+        data = changeform_data(reviewer_client.get(url), countries=[], change_reason="Unclear")
+        reviewer_client.post(url, data)
         assert commitment.countries.count() == 0
 
         first = commitment.history.earliest("history_date")
         revert_url = admin_url(Commitment, "simple_history", commitment.pk, first.history_id)
-        response = editor_client.post(
-            revert_url, changeform_data(editor_client.get(revert_url), change_reason="Restore")
+        response = reviewer_client.post(
+            revert_url, changeform_data(reviewer_client.get(revert_url), change_reason="Restore")
         )
         assert response.status_code == 302
         assert set(commitment.countries.values_list("code", flat=True)) == {"KZ", "KG"}
         assert commitment.history.count() == 3
 
-    def test_inline_edit_writes_one_revision_per_changed_row(self, seed, editor, editor_client):
+    def test_inline_edit_writes_one_revision_per_changed_row(self, seed, reviewer, reviewer_client):
         meeting = Meeting.objects.get(slug="chg-24-moscow-2025")
         url = admin_url(Meeting, "change", meeting.pk)
-        page = editor_client.get(url)
+        page = reviewer_client.get(url)
         data = changeform_data(page, change_reason="Office title per protocol")
         delegation_forms = page.context["inline_admin_formsets"][1].formset.forms
         kz_form = next(f for f in delegation_forms if f.instance.country.code == "KZ")
         data[kz_form["head_office_en"].html_name] = "Prime Minister of Kazakhstan"
-        assert editor_client.post(url, data).status_code == 302
+        assert reviewer_client.post(url, data).status_code == 302
 
         kz = Delegation.objects.get(meeting=meeting, country__code="KZ")
         assert kz.head_office_en == "Prime Minister of Kazakhstan"
@@ -238,23 +250,23 @@ class TestManyToManyAndInlines:
         assert kz.history.latest("history_date").history_change_reason == (
             "Office title per protocol"
         )
-        assert kz.history.latest("history_date").history_user == editor
+        assert kz.history.latest("history_date").history_user == reviewer
         # Nothing else changed: no other revision anywhere.
         assert meeting.history.count() == 1
         others = Delegation.objects.filter(meeting=meeting).exclude(pk=kz.pk)
         assert all(d.history.count() == 1 for d in others)
 
-    def test_inline_addition_is_created_with_the_parent_reason(self, seed, editor_client):
+    def test_inline_addition_is_created_with_the_parent_reason(self, seed, reviewer_client):
         meeting = Meeting.objects.get(slug="chg-24-moscow-2025")
         url = admin_url(Meeting, "change", meeting.pk)
-        page = editor_client.get(url)
+        page = reviewer_client.get(url)
         data = changeform_data(page, change_reason="Uzbek delegation listed in TASS report")
         prefix = page.context["inline_admin_formsets"][1].formset.prefix
         total = int(data[f"{prefix}-TOTAL_FORMS"])
         data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
         data[f"{prefix}-{total}-country"] = str(Country.objects.get(code="UZ").pk)
         data[f"{prefix}-{total}-meeting"] = str(meeting.pk)
-        assert editor_client.post(url, data).status_code == 302
+        assert reviewer_client.post(url, data).status_code == 302
         uz = Delegation.objects.get(meeting=meeting, country__code="UZ")
         assert [(r.history_type, r.history_change_reason) for r in uz.history.all()] == [
             ("+", "Uzbek delegation listed in TASS report")
@@ -455,16 +467,21 @@ class TestConstraintsGiveFormErrors:
         assert editor_client.post(url, data).status_code == 302
         assert Country.objects.filter(code="MN").exists()
 
-    def test_duplicate_delegation(self, seed, editor_client):
-        url = admin_url(Delegation, "add")
-        data = changeform_data(
-            editor_client.get(url),
-            meeting=Meeting.objects.get(slug="chg-24-moscow-2025").pk,
-            country=Country.objects.get(code="KZ").pk,
+    def test_duplicate_delegation(self, seed, reviewer_client):
+        url = admin_url(Meeting, "change", 1)
+        page = reviewer_client.get(url)
+        data = changeform_data(page, change_reason="Second Kazakh delegation")
+        total = int(data["delegations-TOTAL_FORMS"])
+        data.update(
+            {
+                "delegations-TOTAL_FORMS": str(total + 1),
+                f"delegations-{total}-country": str(Country.objects.get(code="KZ").pk),
+                f"delegations-{total}-meeting": "1",
+            }
         )
-        response = editor_client.post(url, data)
+        response = reviewer_client.post(url, data)
         assert response.status_code == 200
-        assert "This country already has a delegation at the meeting." in response.content.decode()
+        assert "Please correct the duplicate data for country" in response.content.decode()
 
     def test_indicator_unit_must_fit_measure_kind(self, db, editor_client):
         url = admin_url(Indicator, "add")

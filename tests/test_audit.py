@@ -19,9 +19,17 @@ from sco_tracker.tracking.recording import revision
 from sco_tracker.tracking.workflow import transition
 from tests.admin_forms import changeform_data, changelist_data
 from tests.conftest import signed_in
-from tests.factories import EditorFactory, FigureFactory
+from tests.factories import EditorFactory, FigureFactory, ReviewerFactory
 
 pytestmark = pytest.mark.usefixtures("seed")
+
+
+@pytest.fixture
+def editor(db):
+    """The staff member editing published records here is a reviewer, whose saves apply
+    at once (an editor's would wait for review: test_review.py); named "editor"."""
+    return ReviewerFactory(username="editor")
+
 
 FIGURE = 3
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -210,7 +218,7 @@ def test_changes_date_range(client, two_edits):
 
 
 def test_changes_editor_filter_is_for_staff(client):
-    editor = EditorFactory(username="olga")
+    editor = ReviewerFactory(username="olga")
     staff = signed_in(editor)
     edit_figure(staff, "68", "first")
     edit_figure(staff, "69", "second")

@@ -46,7 +46,8 @@ def edit(client, obj, reason, **changes):
 
 
 def act(client, model, objects, action, reason):
-    """Run a change-list action on ``objects`` (each selected with its version)."""
+    """Run a change-list action on ``objects`` (each selected with its version); a
+    withdrawal's confirmation (of the children leaving with it) is given."""
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     fresh = model.objects.filter(pk__in=[obj.pk for obj in objects])
@@ -57,6 +58,7 @@ def act(client, model, objects, action, reason):
             "_selected_action": [f"{obj.pk},{obj.version}" for obj in fresh],
             "change_reason": reason,
             "index": "0",
+            "confirmed": "yes",
         },
         follow=True,
     )
@@ -103,17 +105,18 @@ def reviewer_admin(reviewer):
 def test_revert_to_a_draft_revision_keeps_a_published_record_published(
     client, editor_admin, reviewer_admin
 ):
-    """Admin revert form, by an editor: going back to a figure's first (draft) text leaves
-    it published, with the draft's value."""
+    """Admin revert form, by a reviewer: going back to a figure's first (draft) text leaves
+    it published, with the draft's value. (An editor cannot revert a published record: a
+    change to it waits for review, test_review.py.)"""
     assert add_figure(editor_admin, quote=SOURCE_TEXT_SNIPPETS[0]).status_code == 302
     figure = Figure.objects.latest("pk")
     published = act(reviewer_admin, Figure, [figure], "publish", "Checked against the release")
     assert "is now published" in published.content.decode()
-    edit(editor_admin, Figure.objects.get(pk=figure.pk), "Ministry's newer figure", value="23.1")
+    edit(reviewer_admin, Figure.objects.get(pk=figure.pk), "Ministry's newer figure", value="23.1")
     first = figure.history.earliest("history_date")
     assert first.state == "draft"
 
-    response = revert(editor_admin, Figure.objects.get(pk=figure.pk), first, "Back to 22.7")
+    response = revert(reviewer_admin, Figure.objects.get(pk=figure.pk), first, "Back to 22.7")
 
     assert response.status_code == 302
     figure.refresh_from_db()
@@ -140,7 +143,7 @@ def test_revert_to_a_published_revision_does_not_republish_a_withdrawn_record(
     assert client.get(f"/figures/{FIGURE}/").status_code == 404
 
 
-def test_view_only_staff_cannot_revert(editor_admin):
+def test_view_only_staff_cannot_revert(reviewer_admin):
     """Admin revert URL, by a staff user with only the view permission: 403 for GET and
     POST, and nothing is written."""
     viewer = UserFactory(username="viewer", is_staff=True)
@@ -149,9 +152,9 @@ def test_view_only_staff_cannot_revert(editor_admin):
     )
     figure = Figure.objects.get(pk=FIGURE)
     first = figure.history.earliest("history_date")
-    edit(editor_admin, figure, "Newer figure", value="68")
+    edit(reviewer_admin, figure, "Newer figure", value="68")
     url = admin_url(figure, "simple_history", first.history_id)
-    data = changeform_data(editor_admin.get(url), change_reason="sneaky")
+    data = changeform_data(reviewer_admin.get(url), change_reason="sneaky")
     revisions = figure.history.count()
 
     viewer_client = signed_in(viewer)
@@ -170,9 +173,9 @@ def test_as_of_shows_related_records_as_they_stood(client, editor_admin, reviewe
     before = timezone.now().isoformat()
     figure = Figure.objects.get(pk=FIGURE)
     old_indicator, old_meeting = figure.indicator.name_en, figure.meeting.title_en
-    edit(editor_admin, figure.indicator, "Renamed", name_en="RENAMED INDICATOR")
+    edit(reviewer_admin, figure.indicator, "Renamed", name_en="RENAMED INDICATOR")
     meeting = Meeting.objects.get(pk=MEETING)
-    edit(editor_admin, meeting, "Retitled", title_en="RETITLED MEETING")
+    edit(reviewer_admin, meeting, "Retitled", title_en="RETITLED MEETING")
 
     def page_then():
         return body(client.get(f"/figures/{FIGURE}/", {"as_of": before}))
@@ -188,13 +191,13 @@ def test_as_of_shows_related_records_as_they_stood(client, editor_admin, reviewe
     assert old_meeting in page_then() and "RETITLED MEETING" not in page_then()
 
 
-def test_as_of_hides_related_records_that_were_not_public_then(client, editor_admin):
+def test_as_of_hides_related_records_that_were_not_public_then(client, reviewer_admin):
     """``/meetings/<slug>/?as_of=``: a figure entered (as a draft) after the moment is not
     on the meeting's page then; menus of the figures list offer only the indicators that
     were public then, under their names of then."""
     before = timezone.now().isoformat()
     edit(
-        editor_admin,
+        reviewer_admin,
         Indicator.objects.get(slug="transit-freight"),
         "Renamed",
         name_en="RENAMED TRANSIT",
@@ -270,9 +273,10 @@ def test_draft_stage_edits_stay_out_of_every_public_history(client, editor_admin
     assert body(client.get(history_url)).count('class="revision revision-') == 1
 
 
-def test_edits_of_a_published_record_are_public(client, editor_admin):
-    """The other side of the boundary: an edit of a public record is a public revision."""
-    edit(editor_admin, Figure.objects.get(pk=FIGURE), "Ministry's annual report", value="68")
+def test_edits_of_a_published_record_are_public(client, reviewer_admin):
+    """The other side of the boundary: a reviewer's edit of a public record is a public
+    revision."""
+    edit(reviewer_admin, Figure.objects.get(pk=FIGURE), "Ministry's annual report", value="68")
     rows = client.get("/changes/", {"format": "json", "type": "figure"}).json()["results"]
     assert rows[0]["revision"] == "changed"
     assert rows[0]["changes"] == ["Value: > 67 billion USD → > 68 billion USD"]
@@ -285,17 +289,21 @@ def test_diffs_never_name_a_record_that_is_not_public(client, editor_admin, revi
     """A figure's history and ``/changes/``: after its new meeting was withdrawn, the
     revision that moved it there reads "a record not yet public", never the title."""
     tianjin = Meeting.objects.get(slug="chs-tianjin-2025")
-    edit(editor_admin, tianjin, "Retitled", title_en="TIANJIN SUMMIT TITLE")
-    edit(editor_admin, Figure.objects.get(pk=FIGURE), "Stated in Tianjin", meeting=str(tianjin.pk))
+    edit(reviewer_admin, tianjin, "Retitled", title_en="TIANJIN SUMMIT TITLE")
+    edit(
+        reviewer_admin, Figure.objects.get(pk=FIGURE), "Stated in Tianjin", meeting=str(tianjin.pk)
+    )
     act(reviewer_admin, Meeting, [Meeting.objects.get(pk=tianjin.pk)], "withdraw", "Disputed")
 
     history = client.get(f"/figures/{FIGURE}/history/")
     assert history.status_code == 200
     assert "a record not yet public" in body(history)
     rows = client.get("/changes/", {"format": "json", "type": "figure"}).json()["results"]
-    assert any("a record not yet public" in change for change in rows[0]["changes"])
-    assert "TIANJIN SUMMIT TITLE" not in body(history)
-    assert not any("TIANJIN" in change for change in rows[0]["changes"])
+    assert [r["revision"] for r in rows[:2]] == ["withdrawn", "changed"]  # left with Tianjin
+    assert any("a record not yet public" in change for change in rows[1]["changes"])
+    changed = body(history).split('class="revision revision-changed"')[1]
+    assert "TIANJIN SUMMIT TITLE" not in changed.split("</li>")[0]
+    assert not any("TIANJIN" in change for change in rows[1]["changes"])
 
 
 # --- a record that was never public is a 404 everywhere -----------------------------------
@@ -383,16 +391,16 @@ def test_publishing_under_a_private_parent_is_refused(editor_admin, reviewer_adm
 # --- the feed and time travel ---------------------------------------------------------------
 
 
-def test_feed_honours_as_of(client, editor_admin):
+def test_feed_honours_as_of(client, reviewer_admin):
     """``/changes/feed/?as_of=``: revisions made after the moment are not in the feed."""
     before = timezone.now().isoformat()
-    edit(editor_admin, Figure.objects.get(pk=FIGURE), "LATER REASON", value="68")
+    edit(reviewer_admin, Figure.objects.get(pk=FIGURE), "LATER REASON", value="68")
     assert "LATER REASON" in body(client.get("/changes/feed/"))
     assert "LATER REASON" not in body(client.get("/changes/feed/", {"as_of": before}))
 
 
-def test_csv_export_of_changes_matches_json(client, editor_admin):
-    edit(editor_admin, Figure.objects.get(pk=FIGURE), "Ministry's annual report", value="68")
+def test_csv_export_of_changes_matches_json(client, reviewer_admin):
+    edit(reviewer_admin, Figure.objects.get(pk=FIGURE), "Ministry's annual report", value="68")
     rows = list(csv.DictReader(io.StringIO(body(client.get("/changes/?format=csv")))))
     listed = client.get("/changes/", {"format": "json", "per_page": 200}).json()
     assert [int(r["revision_id"]) for r in rows][: len(listed["results"])] == [

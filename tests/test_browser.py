@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from indicators.models import Figure
@@ -14,30 +15,80 @@ from sco_tracker.tracking.workflow import transition
 from tests.conftest import log_in
 from tests.factories import EditorFactory, ReviewerFactory
 
+User = get_user_model()
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 
 
-def test_editor_edits_a_figure_with_a_reason_and_sees_the_revision(live_seed, page):
+def test_an_editors_change_waits_for_a_reviewer_who_publishes_it(live_seed, browser, page):
+    """The editor changes a published figure's value; the public page keeps the old
+    value; the reviewer finds the change under Awaiting review, reads the diff, publishes
+    it; the public page shows the new value, and its history one revision with the
+    reviewer and the reason."""
     EditorFactory(username="editor")
+    ReviewerFactory(username="rita")
     figure = Figure.objects.get(indicator__slug="trade-with-sco-members", country__code="KZ")
     log_in(page, live_seed)
-
     page.goto(f"{live_seed.url}/admin/indicators/figure/{figure.pk}/change/")
+    expect(page.locator(".pending-banner")).to_contain_text("saving proposes your change")
     expect(page.locator("#id_as_stated")).to_have_value("превысил $67 млрд")
     page.fill("#id_value", "68")
     page.fill("#id_change_reason", "Checked against the ministry's annual report")
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.click("input[name=_submit]")
+    expect(page.locator(".messagelist")).to_contain_text("waits for a reviewer")
+    expect(page.locator(".pending-banner")).to_contain_text("awaits review")
 
-    page.goto(f"{live_seed.url}/admin/indicators/figure/{figure.pk}/history/")
-    history = page.locator("#change-history")
-    expect(history).to_contain_text("Checked against the ministry's annual report")
-    expect(history).to_contain_text("> 67 billion USD → > 68 billion USD")
-    expect(history).to_contain_text("editor")
-    expect(history.locator("tbody tr")).to_have_count(2)
+    reader = browser.new_context(locale="en-GB").new_page()
+    reader.goto(f"{live_seed.url}/figures/{figure.pk}/")
+    expect(reader.locator("h1")).to_contain_text("> 67 billion USD")
+
+    staff = browser.new_context(locale="en-GB")
+    reviewer = staff.new_page()
+    log_in(reviewer, live_seed, username="rita")
+    reviewer.get_by_role("link", name="Awaiting review").click()
+    proposals = reviewer.locator("table.pending-diff")
+    expect(proposals).to_contain_text("> 67 billion USD")
+    expect(proposals).to_contain_text("> 68 billion USD")
+    expect(proposals).to_contain_text("Checked against the ministry's annual report")
+    proposals.get_by_role("link", name="Trade turnover with SCO member states").click()
+    expect(reviewer.locator(".pending-banner")).to_contain_text("Saving this form publishes")
+    reviewer.fill("#id_change_reason", "Matches the report")
+    reviewer.click("input[name=_save]")
+    expect(reviewer.locator(".messagelist")).to_contain_text("was changed successfully")
+    staff.close()
+
+    reader.goto(f"{live_seed.url}/figures/{figure.pk}/")
+    expect(reader.locator("h1")).to_contain_text("> 68 billion USD")
+    reader.goto(f"{live_seed.url}/figures/{figure.pk}/history/")
+    latest = reader.locator(".revision-list li").first
+    expect(latest).to_contain_text("Checked against the ministry's annual report")
+    expect(latest).to_contain_text("Matches the report")
+    expect(latest).to_contain_text("> 67 billion USD")
+    expect(reader.locator(".revision-list > li")).to_have_count(2)
+
+
+def test_a_reviewer_told_of_a_draft_parent_publishes_both(live_seed, browser, page):
+    ReviewerFactory(username="rita")
+    indicator = Figure.objects.get(pk=3).indicator
+    transition(indicator, to_state="withdrawn", user=User.objects.get(username="rita"), reason="x")
+    log_in(page, live_seed, username="rita")
+    page.goto(f"{live_seed.url}/admin/indicators/figure/?state__exact=withdrawn")
+    page.locator("input.action-select").first.check()
+    page.select_option("select[name=action]", "publish")
+    page.fill("input[name=change_reason]", "Back after checking")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist")).to_contain_text("is not public")
+    page.locator("input.action-select").first.check()
+    page.select_option("select[name=action]", "publish_with_parents")
+    page.fill("input[name=change_reason]", "Back after checking")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist")).to_contain_text("Published with it")
+    reader = browser.new_context(locale="en-GB").new_page()
+    reader.goto(f"{live_seed.url}/figures/3/")
+    expect(reader.locator("h1")).to_contain_text("> 67 billion USD")
 
 
 def test_change_form_will_not_submit_without_a_reason(live_seed, page):
@@ -138,8 +189,9 @@ def test_no_serious_accessibility_violations(live_seed, browser):
 
 
 def test_two_editors_same_figure_second_gets_the_conflict_with_input_kept(live_seed, browser):
-    EditorFactory(username="alice")
-    EditorFactory(username="bob")
+    # Reviewers: their saves of a published figure apply at once (editors' are proposals).
+    ReviewerFactory(username="alice")
+    ReviewerFactory(username="bob")
     sessions = []
     for name in ("alice", "bob"):
         context = browser.new_context(locale="en-GB")

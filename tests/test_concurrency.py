@@ -14,7 +14,7 @@ from indicators.models import Figure
 from meetings.models import Commitment, Delegation
 from sco_tracker.tracking.recording import revision
 from tests.admin_forms import changeform_data, changelist_data
-from tests.factories import EditorFactory
+from tests.factories import ReviewerFactory
 
 FIGURE = 3  # Kazakhstan's trade with SCO members, 2024: > 67 billion USD
 
@@ -25,7 +25,9 @@ def change_url(pk=FIGURE):
 
 @pytest.fixture
 def two_editors(seed):
-    alice, bob = EditorFactory(username="alice"), EditorFactory(username="bob")
+    """Two people whose saves of published records apply at once (reviewers); editors'
+    changes to published records are proposals, locked the same way (test_review.py)."""
+    alice, bob = ReviewerFactory(username="alice"), ReviewerFactory(username="bob")
     a, b = Client(), Client()
     a.force_login(alice)
     b.force_login(bob)
@@ -66,6 +68,36 @@ def test_second_save_is_refused_with_what_changed_and_input_kept(two_editors):
     figure.refresh_from_db()
     assert figure.value == Decimal("69")
     assert figure.history.count() == 3
+
+
+def test_a_conflict_never_brings_back_the_other_editors_old_values(two_editors):
+    """Alice changes the period label; Bob, who opened the form before, changes the value
+    (and, like Alice, the note). Refused, his form shows Alice's label with his value,
+    and the note both changed is marked; saving again keeps Alice's label."""
+    a, b = two_editors
+    form_a, form_b = a.get(change_url()), b.get(change_url())
+    a.post(
+        change_url(),
+        changeform_data(
+            form_a, period_label="2024 (calendar year)", note="Alice's note", change_reason="Label"
+        ),
+    )
+    response = b.post(
+        change_url(), changeform_data(form_b, value="69", note="Bob's note", change_reason="Value")
+    )
+    form = response.context["adminform"].form
+    assert form["period_label"].value() == "2024 (calendar year)"  # Alice's, not the old one
+    assert form["value"].value() == "69"  # Bob's own change, re-applied
+    assert form["note"].value() == "Bob's note"
+    assert "Also changed by the other editor, to “Alice&#x27;s note”" in str(form.errors["note"])
+    assert "period_label" not in form.errors
+    b.post(change_url(), changeform_data(response, change_reason="Value, after seeing Alice's"))
+    figure = Figure.objects.get(pk=FIGURE)
+    assert (figure.period_label, figure.value, figure.note) == (
+        "2024 (calendar year)",
+        Decimal("69"),
+        "Bob's note",
+    )
 
 
 def test_revert_form_is_locked_too(two_editors):
@@ -162,7 +194,7 @@ def test_a_stale_instance_cannot_be_saved(seed):
 def test_concurrent_admin_saves_on_postgresql(committed_seed):
     """N editors, N connections, one version: exactly one save wins, no row is lost."""
     threads_count = 6
-    editors = [EditorFactory(username=f"editor{n}") for n in range(threads_count)]
+    editors = [ReviewerFactory(username=f"editor{n}") for n in range(threads_count)]
     clients = []
     for user in editors:
         client = Client()

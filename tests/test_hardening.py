@@ -303,7 +303,8 @@ def test_lockouts_are_listed_and_lifted_by_a_command(client):
 # --- the audit trail keeps its authors ---------------------------------------------------------
 
 
-def test_an_author_cannot_be_deleted_only_deactivated(superuser_client, editor):
+def test_an_author_cannot_be_deleted_only_deactivated(superuser_client, reviewer):
+    editor = reviewer  # whose change to the published figure is a revision at once
     url = reverse("admin:indicators_figure_change", args=[FIGURE])
     client = signed_in(editor)
     data = changeform_data(client.get(url), value="68", change_reason="Newer figure")
@@ -327,7 +328,8 @@ def test_an_author_cannot_be_deleted_only_deactivated(superuser_client, editor):
 # --- every write path checks the version and keeps the reason ----------------------------------
 
 
-def test_list_edits_without_a_version_are_refused(editor_client):
+def test_list_edits_without_a_version_are_refused(reviewer_client):
+    editor_client = reviewer_client
     url = reverse("admin:meetings_commitment_changelist")
     data = changelist_data(
         editor_client.get(url), reason="Charter drafted", changes={6: {"status": "in_progress"}}

@@ -79,12 +79,17 @@ def test_a_new_record_type_gets_the_whole_engine(client, editor, reviewer):
     assert not changes(client, type="statement", country="KZ")
     assert "Moscow is ready to host" in client.get("/changes/feed/").content.decode()
 
-    # Edited in public: one public revision with its diff; the past stays readable.
+    # An editor's change waits for review; published by a reviewer: one public revision
+    # with its diff; the past stays readable.
     change = reverse("admin:example_statement_change", args=[statement.pk])
     data = changeform_data(
         editor_admin.get(change), text="Moscow will host", change_reason="Exact words"
     )
     assert editor_admin.post(change, data).status_code == 302
+    assert "Moscow is ready to host" in client.get(f"/statements/{statement.pk}/").content.decode()
+    post_action(editor_admin, statement, "submit_for_review", "Exact words")
+    assert "Moscow will host" in reviewer_admin.get("/admin/review/").content.decode()
+    post_action(reviewer_admin, statement, "publish", "Checked")
     rows = changes(client, type="statement")
     assert rows[0]["revision"] == "changed"
     assert rows[0]["changes"] == ["Text: Moscow is ready to host → Moscow will host"]

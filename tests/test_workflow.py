@@ -156,20 +156,23 @@ def test_impossible_transitions_are_refused(reviewer, draft_figure):
         transition(draft_figure, to_state="in_review", user=reviewer, reason="  ")
 
 
-def test_editing_a_published_record_keeps_it_published(editor_client):
+def test_a_reviewers_edit_of_a_published_record_keeps_it_published(reviewer_client):
     figure = Figure.objects.get(pk=3)
     url = reverse("admin:indicators_figure_change", args=[figure.pk])
-    data = changeform_data(editor_client.get(url), value="67.5", change_reason="Precise number")
-    assert editor_client.post(url, data).status_code == 302
+    data = changeform_data(reviewer_client.get(url), value="67.5", change_reason="Precise number")
+    assert reviewer_client.post(url, data).status_code == 302
     figure.refresh_from_db()
     assert (figure.state, figure.value) == ("published", Decimal("67.5"))
 
 
-def test_children_of_unpublished_parents_stay_private(client, reviewer):
+def test_children_leave_with_their_withdrawn_parent(client, reviewer):
     indicator = Indicator.objects.get(slug="trade-with-sco-members")
     transition(indicator, to_state="withdrawn", user=reviewer, reason="Definition under review")
     figure = indicator.figures.get()
-    assert figure.state == "published"
+    assert figure.state == "withdrawn"
+    assert figure.history.latest("history_date").history_change_reason.startswith(
+        "Withdrawn with “Trade turnover with SCO member states”: Definition under review"
+    )
     assert client.get(figure.get_absolute_url()).status_code == 404
     assert not is_public(client, figure)
     meeting_figures = client.get("/meetings/chg-24-moscow-2025/").content.decode()
@@ -180,7 +183,7 @@ def test_review_queue(editor_client, reviewer_client, draft_figure):
     run_action(editor_client, "submit_for_review", [draft_figure], "Ready")
     for client in (editor_client, reviewer_client):
         page = client.get(reverse("admin_review_queue")).content.decode()
-        assert "1 record is waiting for review." in page
+        assert "1 item is waiting for review." in page
         assert reverse("admin:indicators_figure_change", args=[draft_figure.pk]) in page
     filtered = reviewer_client.get(CHANGELIST, {"state__exact": "in_review"})
     assert filtered.context["cl"].result_count == 1
@@ -192,7 +195,8 @@ def test_state_filter_shows_counts(reviewer_client, draft_figure):
     assert "published (13)" in page
 
 
-def test_list_editable_status_with_reason(editor, editor_client):
+def test_list_editable_status_with_reason(reviewer, reviewer_client):
+    editor_client = reviewer_client  # published rows: a reviewer's list edit saves at once
     url = reverse("admin:meetings_commitment_changelist")
     page = editor_client.get(url)
     data = changelist_data(page, reason="", changes={6: {"status": "in_progress"}})
@@ -210,7 +214,7 @@ def test_list_editable_status_with_reason(editor, editor_client):
     assert commitment.status == "in_progress"
     latest = commitment.history.latest("history_date")
     assert (latest.history_user, latest.history_change_reason) == (
-        editor,
+        reviewer,
         "Charter of the bank drafted",
     )
     # Only the changed row has a new revision.

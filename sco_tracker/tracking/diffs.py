@@ -9,8 +9,11 @@ once. On public pages a related record that is not public is never named.
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import models
 from django.utils import formats, timezone
@@ -48,11 +51,35 @@ def display_value(model_field: models.Field, value) -> str:
     return str(value)
 
 
+# Texts longer than this are compared word by word rather than printed whole, twice.
+LONG_TEXT = 80
+TOKENS = re.compile(r"(\s+)")
+
+
 @dataclass
 class Change:
     label: str
     old: str
     new: str
+
+    @cached_property
+    def words(self) -> list[tuple[str, str]]:
+        """For long texts, the new text with deletions and insertions marked: a list of
+        ("same" | "del" | "ins", text); empty for short values (shown old → new)."""
+        if max(len(self.old), len(self.new)) <= LONG_TEXT:
+            return []
+        old, new = TOKENS.split(self.old), TOKENS.split(self.new)
+        segments: list[tuple[str, str]] = []
+        matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                segments.append(("same", "".join(old[a1:a2])))
+                continue
+            if a2 > a1:
+                segments.append(("del", "".join(old[a1:a2])))
+            if b2 > b1:
+                segments.append(("ins", "".join(new[b1:b2])))
+        return segments
 
 
 @dataclass

@@ -7,11 +7,13 @@ save replaces the other version.
 """
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from .diffs import describe_revisions
+from .diffs import describe_revisions, display_value
+from .recording import current_m2m_ids, recorded_m2m_ids
 
 
 def latest_history_id(instance) -> int | None:
@@ -93,10 +95,72 @@ class OptimisticLockFormMixin:
         # Arm the form: what it shows again now carries the current version, so saving
         # once more is a deliberate choice to replace it.
         data = self.data.copy()
+        seen_row = instance.history.filter(history_id=seen).first() if seen else None
+        if seen_row is not None:
+            self.reapply_own_changes(data, seen_row)
         data[self.add_prefix("version")] = self.fields["version"]._signer.sign(current)
         if "seen_revision" in self.fields:
             data[self.add_prefix("seen_revision")] = latest_history_id(instance)
         self.data = data
+
+    def reapply_own_changes(self, data, seen_row) -> None:
+        """Show the record as it is now with this user's own changes (against the revision
+        they saw) re-applied: fields they did not touch take the other editor's values, so
+        saving again never brings back old ones; a field both changed is marked."""
+        instance = self.instance
+        for name, field in self.fields.items():
+            if name in BOOKKEEPING:
+                continue
+            try:
+                model_field = instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.many_to_many:
+                seen_value = sorted(recorded_m2m_ids(seen_row, model_field))
+                current_value = sorted(current_m2m_ids(instance, model_field))
+            else:
+                seen_value = getattr(seen_row, model_field.attname)
+                current_value = getattr(instance, model_field.attname)
+            mine = field.has_changed(seen_value, self[name].data)
+            theirs = field.has_changed(seen_value, as_data(current_value))
+            key = self.add_prefix(name)
+            if not mine:
+                if isinstance(current_value, list):
+                    data.setlist(key, as_data(current_value))
+                else:
+                    data[key] = as_data(current_value)
+            elif theirs:
+                self.add_error(
+                    name,
+                    _("Also changed by the other editor, to “%(value)s”. Yours is kept: check it.")
+                    % {"value": display(model_field, current_value)},
+                )
+
+
+BOOKKEEPING = {"version", "seen_revision", "change_reason", "pending_revision"}
+
+
+def as_data(value):
+    """A model value as a browser would post it."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def display(model_field, value) -> str:
+    if model_field.many_to_many:
+        related = model_field.related_model._default_manager.filter(pk__in=value)
+        return ", ".join(sorted(str(obj) for obj in related)) or "—"
+    if model_field.is_relation:
+        obj = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else "—"
+    return display_value(model_field, value)
 
 
 class SeenRevisionField(forms.IntegerField):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -225,3 +227,41 @@ class PublishableModel(TrackedModel):
             condition=models.Q(state__in=PublicationState.values),
             name=f"{model_name}_state_valid",
         )
+
+
+class PendingChange(models.Model):
+    """A change to a published record waiting for a reviewer (the model Wagtail uses for
+    live pages): the record — and so the public — keeps its published version, and the
+    proposed one is kept here as the form it was entered in (fields, many-to-many sets and
+    inline rows alike). A reviewer publishing it saves that form, as one revision."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    form_data = models.JSONField(_("proposed form"), default=dict)
+    reason = models.TextField(_("reason given"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted for review at"), null=True, blank=True)
+    note = models.TextField(_("reviewer's note"), blank=True)
+    # Goes up with every save, so two editors continuing one proposal cannot overwrite
+    # each other without seeing it.
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_pending_change_per_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.name} #{self.object_id}"

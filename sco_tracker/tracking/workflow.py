@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .options import tracked_models
 from .recording import revision
 from .states import TRANSITIONS, publish_permission
 from .states import PublicationState as State
@@ -31,6 +32,20 @@ def hidden_parents(obj) -> list:
         if not parent_model._default_manager.all().published().filter(pk=parent_id).exists():
             hidden.append(getattr(obj, foreign_key.name))
     return hidden
+
+
+def visible_children(obj) -> list:
+    """The public records that are public only while ``obj`` is (its public children):
+    what disappears with it if it is withdrawn."""
+    children = []
+    for model in tracked_models():
+        for foreign_key, _optional in model.tracking.parents:
+            if isinstance(obj, foreign_key.related_model):
+                found = (
+                    model._default_manager.all().published().filter(**{foreign_key.attname: obj.pk})
+                )
+                children.extend(found)
+    return children
 
 
 def check_transition(obj, to_state: str, user) -> None:
@@ -74,8 +89,24 @@ def transition(obj, *, to_state: str, user, reason: str):
                 % {"record": obj, "problems": problems}
             ) from error
     with revision(user=user, reason=reason):
+        if to_state == State.WITHDRAWN:
+            withdraw_children(obj, user=user, reason=reason)
         obj.save()
     return obj
+
+
+def withdraw_children(obj, *, user, reason: str) -> None:
+    """Children published under ``obj`` leave with it, each with a withdrawal revision:
+    no record stays "published" while no reader can see it."""
+    for child in visible_children(obj):
+        if getattr(child, "state", None) == State.PUBLISHED:
+            transition(
+                child,
+                to_state=State.WITHDRAWN,
+                user=user,
+                reason=_("Withdrawn with “%(parent)s”: %(reason)s")
+                % {"parent": obj, "reason": reason},
+            )
 
 
 def transition_all(objects, *, to_state: str, user, reason: str) -> int:

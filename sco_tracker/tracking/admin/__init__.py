@@ -3,6 +3,7 @@ reviewers' queue."""
 
 from . import accounts  # noqa: F401  (registers the user admin)
 from .forms import TrackedAdminForm, TrackedInlineForm
+from .inlines import TrackedStackedInline, TrackedTabularInline
 from .publishable import PublishableAdmin, review_queue
 from .tracked import TrackedAdmin
 
@@ -11,5 +12,7 @@ __all__ = [
     "TrackedAdmin",
     "TrackedAdminForm",
     "TrackedInlineForm",
+    "TrackedStackedInline",
+    "TrackedTabularInline",
     "review_queue",
 ]

@@ -90,6 +90,8 @@ class TrackedAdminForm(OptimisticLockFormMixin, forms.ModelForm):
         ),
     )
     seen_revision = SeenRevisionField()
+    # The revision of the proposal (pending change) the form shows, if any.
+    pending_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,6 +127,7 @@ class ReasonActionForm(helpers.ActionForm):
 
 
 class ReasonChangelistFormSet(BaseModelFormSet):
+    can_publish = True  # False: published rows change only through review
     """``list_editable`` rows: one reason for the whole save, each changed row checked
     against the version it was shown with.
 
@@ -158,6 +161,16 @@ class ReasonChangelistFormSet(BaseModelFormSet):
                 _("Give a reason for these changes in the “Reason for change” box above the list.")
             )
         for form in changed:
+            if not self.can_publish and getattr(form.instance, "state", "") == "published":
+                form.add_error(
+                    None,
+                    _(
+                        "“%(record)s” is published: open it to propose this change, which "
+                        "then waits for review."
+                    )
+                    % {"record": form.instance},
+                )
+                continue
             shown = self.data.get(f"{concurrency_param_name}_{form.instance.pk}", "")
             current = (
                 type(form.instance)

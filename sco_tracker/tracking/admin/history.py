@@ -78,7 +78,7 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
         )
         for record, described_revision in zip(records, described, strict=True):
             record.history_delta_changes = [
-                {"field": change.label, "old": change.old, "new": change.new}
+                {"field": change.label, "old": change.old, "new": change.new, "words": change.words}
                 for change in described_revision.changes
             ]
             record.revision_note = described_revision.reverted_note or capfirst(

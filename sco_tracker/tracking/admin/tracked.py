@@ -7,6 +7,8 @@ signed-in user and the reason the user typed; the engine records one revision pe
 touched when it ends. Forms carry the record's ``version`` (``locking.py``).
 """
 
+import contextvars
+
 from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.contrib import admin, messages
@@ -32,6 +34,15 @@ from .forms import (
 )
 from .history import HistoryAdminMixin
 
+# Set when a change form was saved with nothing changed (for the message it gets).
+# (None outside a change form's POST.)
+_unchanged: contextvars.ContextVar[bool | None] = contextvars.ContextVar("unchanged", default=None)
+BOOKKEEPING_FIELDS = {CHANGE_REASON_FIELD, "version", "seen_revision", "pending_revision"}
+
+
+def content_changed(form) -> bool:
+    return any(name not in BOOKKEEPING_FIELDS for name in form.changed_data)
+
 
 class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = TrackedAdminForm
@@ -53,7 +64,10 @@ class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
         ]
         return [
             *fieldsets,
-            (_("Reason for change"), {"fields": [CHANGE_REASON_FIELD, "version", "seen_revision"]}),
+            (
+                _("Reason for change"),
+                {"fields": [CHANGE_REASON_FIELD, "version", "seen_revision", "pending_revision"]},
+            ),
         ]
 
     # Junk in a relation field ("abc", "1.5", a 20-digit id) is a form error, never a
@@ -92,6 +106,7 @@ class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
+        token = _unchanged.set(False)
         try:
             with revision(user=request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
@@ -100,12 +115,40 @@ class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
             # rolled back). Going through the form again reports their change.
             with revision(user=request.user):
                 return super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            _unchanged.reset(token)
 
     def save_model(self, request, obj, form, change):
         # The reason is known once the form is valid; the revision began with the request.
         if isinstance(form, TrackedAdminForm):
             current_revision().reason = form.reason
+        if change and not content_changed(form):
+            return  # nothing to save: the version stays as it was
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        rows_changed = any(
+            formset.new_objects or formset.changed_objects or formset.deleted_objects
+            for formset in formsets or ()
+        )
+        in_change_form = _unchanged.get() is not None
+        if in_change_form and not add and not content_changed(form) and not rows_changed:
+            _unchanged.set(True)
+        return message
+
+    def log_change(self, request, obj, message):
+        if _unchanged.get():
+            return None  # nothing happened to log
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if not _unchanged.get():
+            return super().response_change(request, obj)
+        self.message_user(
+            request, _("Nothing changed: “%(record)s” is as it was.") % {"record": obj}
+        )
+        return HttpResponseRedirect(request.path)
 
     # --- deleting ---------------------------------------------------------------------
 
