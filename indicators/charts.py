@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sco_tracker.tracking.diffs import format_decimal
+from sco_tracker.tracking.diffs import format_number
 
 from .models import COMPARATOR_SYMBOLS
 
@@ -31,6 +31,7 @@ class Point:
     y: float
     label: str
     title: str
+    projected: bool = False  # a forecast or target: drawn hollow, joined by a dashed line
 
     @property
     def cx(self) -> str:
@@ -53,13 +54,22 @@ class Series:
 
     @property
     def path(self) -> str:
-        return " ".join(
-            f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points)
-        )
+        """The line through the measurements."""
+        return line([p for p in self.points if not p.projected])
+
+    @property
+    def projected_path(self) -> str:
+        """A dashed line from the last measurement on through forecasts and targets."""
+        measured = [p for p in self.points if not p.projected]
+        projected = [p for p in self.points if p.projected]
+        if not projected:
+            return ""
+        return line([*measured[-1:], *projected])
 
 
 @dataclass
 class Chart:
+    has_projections: bool  # forecasts or targets among the points
     zero_y: str  # where the value axis crosses zero
     series: list[Series]
     x_ticks: list[str]  # year boundaries
@@ -75,6 +85,12 @@ class Chart:
     bottom_edge: int = HEIGHT - BOTTOM
 
 
+def line(points) -> str:
+    if len(points) < 2:
+        return ""
+    return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(points))
+
+
 def midpoint(start: datetime.date, end: datetime.date) -> float:
     return (start.toordinal() + end.toordinal()) / 2
 
@@ -87,6 +103,13 @@ def nice_step(span: float, target_ticks: int = 5) -> float:
         if raw <= factor * magnitude:
             return factor * magnitude
     return 10 * magnitude
+
+
+def point_title(subject, figure) -> str:
+    title = f"{subject}, {figure.period_label_localized}: {figure.display_value}"
+    if figure.observation_status != "actual":
+        title += f" ({figure.get_observation_status_display()})"
+    return title
 
 
 def build_chart(indicator, figures, unit_label: str) -> Chart | None:
@@ -125,24 +148,25 @@ def build_chart(indicator, figures, unit_label: str) -> Chart | None:
         return TOP + (y_top - y) / (y_top - y_bottom) * plot_h
 
     by_subject: dict[str, list] = {}
-    for figure in sorted(plotted, key=lambda f: f.period_end):
+    for figure in sorted(plotted, key=lambda f: (f.period_end, f.period_start)):
         by_subject.setdefault(figure.subject_label, []).append(figure)
 
     series = []
     for index, (subject, subject_figures) in enumerate(sorted(by_subject.items())):
-        line = Series(name=subject, colour=PALETTE[index % len(PALETTE)])
+        series_line = Series(name=subject, colour=PALETTE[index % len(PALETTE)])
         for figure in subject_figures:
-            number = format_decimal(scaled(figure))
+            number = format_number(scaled(figure))
             symbol = COMPARATOR_SYMBOLS.get(figure.comparator, "")
-            line.points.append(
+            series_line.points.append(
                 Point(
                     x=px(midpoint(figure.period_start, figure.period_end)),
                     y=py(float(scaled(figure))),
                     label=f"{symbol} {number}".strip(),
-                    title=f"{subject}, {figure.period_label}: {figure.display_value}",
+                    title=point_title(subject, figure),
+                    projected=not figure.is_measurement,
                 )
             )
-        series.append(line)
+        series.append(series_line)
 
     first_year = datetime.date.fromordinal(int(x_min)).year
     last_year = datetime.date.fromordinal(int(x_max)).year
@@ -161,10 +185,11 @@ def build_chart(indicator, figures, unit_label: str) -> Chart | None:
     y_ticks = []
     tick = y_bottom
     while tick <= y_top + step / 2:
-        y_ticks.append((coordinate(py(tick)), format_decimal(Decimal(str(round(tick, 6))))))
+        y_ticks.append((coordinate(py(tick)), format_number(Decimal(str(round(tick, 6))))))
         tick += step
 
     return Chart(
+        has_projections=any(not f.is_measurement for f in plotted),
         zero_y=coordinate(py(0.0)),
         series=series,
         x_ticks=x_ticks,

@@ -7,7 +7,7 @@ from meetings.filters import country_filter, meeting_filter, topic_filter
 from meetings.models import Source
 from sco_tracker.tracking.filters import PublicFilterSet, RecordFilter, SearchFilter, YearFilter
 
-from .models import Comparator, Figure, Indicator, MeasureKind
+from .models import Comparator, Figure, Indicator, MeasureKind, ObservationStatus
 
 SUBJECTS = (("SCO", _("SCO as a whole")), ("WORLD", _("the world")))
 
@@ -49,6 +49,12 @@ class FigureFilter(PublicFilterSet):
     )
     comparator = django_filters.ChoiceFilter(
         label=_("Comparator"), choices=Comparator.choices, empty_label=_("Any comparator")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Kind of number"),
+        field_name="observation_status",
+        choices=ObservationStatus.choices,
+        empty_label=_("Any kind of number"),
     )
     year = YearFilter(method="filter_year")
     meeting = meeting_filter(field_name="meeting")

@@ -1,11 +1,65 @@
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from meetings.models import check_quote_in_source
+from sco_tracker.tracking.exports import record_json
 from sco_tracker.tracking.public import get_published_or_404
-from sco_tracker.tracking.views import FilteredListView
+from sco_tracker.tracking.views import FilteredListView, detail_format, permanent_link
 
 from .charts import build_chart
 from .filters import FigureFilter, IndicatorFilter
 from .models import MULTIPLIER_WORDS, Figure, Indicator, unit_symbol
+
+FIGURE_FIELDS = {
+    "id": ("integer", _("The figure's number on this site.")),
+    "url": ("string", _("Its page (at the moment of the export).")),
+    "indicator": ("string", _("The indicator's key (slug).")),
+    "indicator_name": ("string", _("What is measured.")),
+    "scope": ("string", _("Whom the number is about: country, sco or world.")),
+    "country": ("string", _("ISO 3166 code of the country, when the subject is a country.")),
+    "value": ("number", _("The number as stated, before the multiplier.")),
+    "unit_multiplier": ("integer", _("Power of ten of the value (9: billions).")),
+    "unit": ("string", _("ISO 4217 currency code, %, t, km, h, d, persons, times or count.")),
+    "comparator": (
+        "string",
+        _("How the number was qualified: exact, approximately, more_than, nearly…"),
+    ),
+    "comparator_words": ("string", _("The comparator in words.")),
+    "value_as_read": ("string", _("The number as the site shows it, with comparator and unit.")),
+    "observation_status": (
+        "string",
+        _("actual, estimate, provisional, forecast or target (after SDMX OBS_STATUS)."),
+    ),
+    "fraction": ("string", _("A share stated as a fraction (1/3), when it was.")),
+    "period_start": ("date", _("First day of the period the number refers to.")),
+    "period_end": ("date", _("Last day of the period.")),
+    "period_label": ("string", _("The period as the editors read it (English).")),
+    "period_label_ru": ("string", _("The period in Russian.")),
+    "base_value": ("number", _("For “from A to B”: A, in the same unit and multiplier.")),
+    "base_period_start": ("date", _("First day of the base period.")),
+    "base_period_end": ("date", _("Last day of the base period.")),
+    "base_period_label": ("string", _("The base period.")),
+    "as_stated": ("string", _("The number in the source's own words.")),
+    "quote": ("string", _("The sentence stating it, verbatim.")),
+    "quote_verified": (
+        "boolean",
+        _("Whether the quote is found verbatim in the source's archived text."),
+    ),
+    "note": ("string", _("How the editors read the statement (English).")),
+    "note_ru": ("string", _("The editors' note in Russian.")),
+    "stated_by": ("string", _("Who stated it, when the source says.")),
+    "estimate_by": ("string", _("Whose estimate the speaker quoted.")),
+    "meeting": ("string", _("The meeting's key (slug).")),
+    "meeting_title": ("string", _("The meeting where it was stated.")),
+    "source_title": ("string", _("The source document.")),
+    "source_publisher": ("string", _("Who published it.")),
+    "source_published_on": ("date", _("When, if the document says.")),
+    "source_url": ("string", _("Where it is published, if it has an address.")),
+    "revisions": ("integer", _("Public revisions of the figure, as its page counts them.")),
+    "last_revised": ("datetime", _("When it was last revised in public.")),
+}
 
 
 class IndicatorListView(FilteredListView):
@@ -55,34 +109,9 @@ class FigureListView(FilteredListView):
     filterset_class = FigureFilter
     template_name = "indicators/figure_list.html"
     export_name = "figures"
-    export_columns = (
-        "id",
-        "url",
-        "indicator",
-        "indicator_name",
-        "scope",
-        "country",
-        "value",
-        "unit_multiplier",
-        "unit",
-        "comparator",
-        "period_start",
-        "period_end",
-        "period_label",
-        "base_value",
-        "base_period_start",
-        "base_period_end",
-        "base_period_label",
-        "as_stated",
-        "quote",
-        "stated_by",
-        "estimate_by",
-        "meeting",
-        "source_title",
-        "source_url",
-        "revisions",
-        "last_revised",
-    )
+    export_title = _("Figures cited at SCO meetings, as stated")
+    export_columns = tuple(FIGURE_FIELDS)
+    export_fields = FIGURE_FIELDS
 
     def get_queryset(self):
         return super().get_queryset().with_normalised_value()
@@ -92,6 +121,9 @@ class FigureListView(FilteredListView):
 
 
 def figure_row(figure, url) -> dict:
+    """One figure as exports give it: the number and how it was stated, what kind of
+    number it is, its period, who stated it where, and the source to cite."""
+    source = figure.source
     return {
         "id": figure.pk,
         "url": url,
@@ -103,23 +135,50 @@ def figure_row(figure, url) -> dict:
         "unit_multiplier": figure.unit_multiplier,
         "unit": figure.unit,
         "comparator": figure.comparator,
+        "comparator_words": str(figure.get_comparator_display()),
+        "value_as_read": figure.display_value,
+        "observation_status": figure.observation_status,
+        "fraction": (
+            f"{figure.fraction_numerator}/{figure.fraction_denominator}"
+            if figure.fraction_numerator
+            else None
+        ),
         "period_start": figure.period_start,
         "period_end": figure.period_end,
         "period_label": figure.period_label,
+        "period_label_ru": figure.period_label_ru or None,
         "base_value": figure.base_value,
         "base_period_start": figure.base_period_start,
         "base_period_end": figure.base_period_end,
         "base_period_label": figure.base_period_label,
         "as_stated": figure.as_stated,
         "quote": figure.quote,
+        "quote_verified": quote_verified(figure.quote, source),
+        "note": figure.note or None,
+        "note_ru": figure.note_ru or None,
         "stated_by": figure.stated_by.name if figure.stated_by else None,
         "estimate_by": figure.estimate_by or None,
         "meeting": figure.meeting.slug if figure.meeting else None,
-        "source_title": figure.source.title,
-        "source_url": figure.source.url or None,
+        "meeting_title": figure.meeting.title if figure.meeting else None,
+        "source_title": source.title,
+        "source_publisher": source.publisher,
+        "source_published_on": source.published_on,
+        "source_url": source.url or None,
         "revisions": figure.revision_count,
         "last_revised": figure.last_revised,
     }
+
+
+def quote_verified(quote: str, source) -> bool | None:
+    """Whether the quote appears verbatim in the source's archived text (None: no text on
+    file to check it against)."""
+    if not (quote and source.text):
+        return None
+    try:
+        check_quote_in_source(quote, source)
+    except ValidationError:
+        return False
+    return True
 
 
 def indicator_detail(request, slug):
@@ -156,10 +215,18 @@ def indicator_detail(request, slug):
 
 
 def figure_detail(request, pk):
+    output = detail_format(request)
     figure = get_published_or_404(
         Figure.objects.published(as_of=request.as_of)
         .with_related("indicator", "country", "stated_by", "meeting", "source")
         .with_revision_info(),
         id=pk,
     )
-    return render(request, "indicators/figure_detail.html", {"figure": figure})
+    permalink = permanent_link(request, figure)
+    if output == "json":
+        return record_json(figure_row(figure, permalink))
+    return render(
+        request,
+        "indicators/figure_detail.html",
+        {"figure": figure, "permalink": permalink, "retrieved": timezone.now()},
+    )

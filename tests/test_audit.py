@@ -245,7 +245,7 @@ def test_changes_page_and_exports_agree(client, two_edits):
         client.get(
             "/changes/", {"type": "figure", "revision": "changed", "format": "csv"}
         ).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     csv_rows = list(csv.DictReader(io.StringIO(csv_text)))
     assert [r["revision_id"] for r in json_rows] == [int(r["revision_id"]) for r in csv_rows]
     assert json_rows[0]["reason"] == "Rounded figure replaced by the precise one"
@@ -297,7 +297,7 @@ def test_as_of_shows_the_old_value_before_the_edits(client, two_edits):
     assert row["value"] == "67" and row["revisions"] == 1
     csv_text = b"".join(
         client.get("/figures/", {"as_of": before, "format": "csv"}).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     assert ",67,9,USD," in csv_text
 
 

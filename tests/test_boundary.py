@@ -74,7 +74,7 @@ def revert(client, obj, revision_row, reason):
 
 def body(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode()
+    return content.decode("utf-8-sig")
 
 
 def everything_public(client, *paths) -> str:

@@ -131,8 +131,9 @@ def test_reader_filters_opens_a_figure_switches_language_and_downloads_csv(live_
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
     download = download_info.value
-    assert download.suggested_filename == "figures.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert download.suggested_filename == "sco-figures-kz-2024.csv"
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert {row["country"] for row in rows} == {"KZ"}
     assert len(rows) == 3
     assert {row["indicator_name"] for row in rows} >= {"Товарооборот с государствами — членами ШОС"}

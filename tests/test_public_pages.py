@@ -64,7 +64,8 @@ def test_russian_pages_are_in_russian(client):
     page = client.get("/ru/figures/3/").content.decode()
     assert "Товарооборот с государствами — членами ШОС" in page
     assert "Казахстан" in page
-    assert "&gt; 67 млрд USD" in page
+    assert "более 67 млрд USD" in page  # the Russian phrase, not a symbol
+    assert "2024 год" in page  # the Russian period label
     english = client.get("/figures/3/").content.decode()
     assert "&gt; 67 billion USD" in english
 
@@ -93,7 +94,7 @@ def test_figure_page_shows_the_number_as_stated_and_normalised(client):
     figure = Figure.objects.get(indicator__slug="trade-with-sco-members")
     page = client.get(figure.get_absolute_url()).content.decode()
     assert "превысил $67 млрд" in page
-    assert "67000000000" in page
+    assert "67,000,000,000" in page  # normalised, grouped
     assert "more than" in page
     assert "2024" in page
     assert figure.quote in page
@@ -342,19 +343,30 @@ def test_figure_json_row(client):
         "unit_multiplier": 9,
         "unit": "USD",
         "comparator": "more_than",
+        "comparator_words": "more than",
+        "value_as_read": "> 67 billion USD",
+        "observation_status": "actual",
+        "fraction": None,
         "period_start": "2024-01-01",
         "period_end": "2024-12-31",
         "period_label": "2024",
+        "period_label_ru": "2024 год",
         "base_value": None,
         "base_period_start": None,
         "base_period_end": None,
         "base_period_label": "",
         "as_stated": "превысил $67 млрд",
         "quote": figure.quote,
+        "quote_verified": True,
+        "note": figure.note,
+        "note_ru": figure.note_ru,
         "stated_by": None,
         "estimate_by": None,
         "meeting": "chg-24-moscow-2025",
+        "meeting_title": "24th meeting of the SCO Council of Heads of Government",
         "source_title": figure.source.title,
+        "source_publisher": "Правительство Республики Казахстан",
+        "source_published_on": None,
         "source_url": None,
         "revisions": 1,
         "last_revised": figure.history.get().history_date.isoformat(),
@@ -371,8 +383,11 @@ def test_csv_streams_every_matching_row_with_a_header(client):
     assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="figures.csv"' in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8")
+    assert 'filename="sco-figures-kz.csv"' in response["Content-Disposition"]
+    assert b"".join(client.get(FIGURES, {"format": "csv"}).streaming_content)[:3] == (
+        b"\xef\xbb\xbf"  # a byte-order mark: spreadsheets read the file as UTF-8
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {int(row["id"]) for row in rows} == figure_ids(country__code="KZ")
     trade = next(row for row in rows if row["indicator"] == "trade-with-sco-members")
@@ -387,7 +402,7 @@ def test_csv_streams_every_matching_row_with_a_header(client):
 
 def test_csv_ignores_pagination_and_exports_all(client):
     response = client.get(FIGURES, {"format": "csv", "per_page": 2, "page": 3})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 1 + Figure.objects.count()
 
 
@@ -395,7 +410,9 @@ def test_exports_match_the_page(client):
     params = {"country": "KG", "sort": "-value"}
     page = client.get(FIGURES, params).content.decode()
     json_rows = client.get(FIGURES, {**params, "format": "json"}).json()["results"]
-    csv_text = b"".join(client.get(FIGURES, {**params, "format": "csv"}).streaming_content).decode()
+    csv_text = b"".join(client.get(FIGURES, {**params, "format": "csv"}).streaming_content).decode(
+        "utf-8-sig"
+    )
     csv_ids = [int(row["id"]) for row in csv.DictReader(io.StringIO(csv_text))]
     assert [row["id"] for row in json_rows] == csv_ids
     positions = [page.index(f'href="/figures/{pk}/"') for pk in csv_ids]
@@ -414,7 +431,7 @@ def test_exports_match_the_page(client):
     ],
 )
 def test_other_exports(client, url, columns):
-    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode()
+    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(csv_text)))
     assert columns <= set(header)
     body = client.get(url, {"format": "json"}).json()
@@ -429,7 +446,7 @@ def test_commitment_export_lists(client):
     assert len(row["quotes"]) == 2
     csv_text = b"".join(
         client.get(COMMITMENTS, {"format": "csv", "q": "Development Bank"}).streaming_content
-    ).decode()
+    ).decode("utf-8-sig")
     (csv_row,) = list(csv.DictReader(io.StringIO(csv_text)))
     assert sorted(csv_row["countries"].split("; ")) == ["KG", "KZ"]
 
@@ -448,7 +465,7 @@ def test_commitment_export_lists(client):
         (FIGURES, {"page": "abc"}, "The page must be a whole number."),
         (FIGURES, {"per_page": "100000"}, "Show at most 200 results per page."),
         (FIGURES, {"per_page": "0"}, "Show at least 1 result per page."),
-        (FIGURES, {"format": "xml"}, "Unknown format “xml”: use csv or json."),
+        (FIGURES, {"format": "xml"}, "Unknown format “xml”: use csv, json or datapackage."),
         (FIGURES, {"q": "x" * 10_000}, "at most 200 characters"),
         (FIGURES, {"sort": "password"}, "Select a valid choice"),
         (MEETINGS, {"body": "politburo"}, "Select a valid choice"),

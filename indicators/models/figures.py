@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Country, Meeting, Person, Source, check_quote_in_source
@@ -17,14 +19,37 @@ from sco_tracker.tracking.states import PublicationState
 from .indicators import Indicator
 from .querysets import FigureQuerySet
 from .units import (
+    COMPARATOR_SYMBOLS,
     Comparator,
     MeasureKind,
+    ObservationStatus,
     Scope,
     Unit,
     UnitMultiplier,
     format_quantity,
     units_fit_measure_kind,
 )
+
+VULGAR_FRACTIONS = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾", (1, 5): "⅕"}
+
+
+def localized_text(english: str, russian: str):
+    """The text in the page's language; a Russian page without a Russian text gets the
+    English one, marked as such (``LocalizedText.fallback``)."""
+    if (get_language() or "en").startswith("ru"):
+        if russian:
+            return LocalizedText(russian, fallback=False)
+        return LocalizedText(english, fallback=bool(english))
+    return LocalizedText(english or russian, fallback=False)
+
+
+class LocalizedText(str):
+    """A string that knows whether it fell back to English on a Russian page."""
+
+    def __new__(cls, value, *, fallback: bool):
+        text = super().__new__(cls, value)
+        text.fallback = fallback
+        return text
 
 
 class Figure(PublishableModel):
@@ -67,7 +92,18 @@ class Figure(PublishableModel):
         choices=Comparator.choices,
         default=Comparator.EXACT,
         help_text=_(
-            "«более» → more than, «около» → approximately, «почти» → nearly, «до» → up to."
+            "«более» → more than, «около» → approximately, «почти» → nearly, «до» → up to, "
+            "«достиг» → reached, «превысил» → exceeded."
+        ),
+    )
+    observation_status = models.CharField(
+        _("kind of number"),
+        max_length=12,
+        choices=ObservationStatus.choices,
+        default=ObservationStatus.ACTUAL,
+        help_text=_(
+            "A measurement (actual, estimate, provisional) or not: «может вырасти до» is a "
+            "forecast, «планируется довести до» a target."
         ),
     )
     value = models.DecimalField(
@@ -83,16 +119,34 @@ class Figure(PublishableModel):
         help_text=_("Power of ten: 9 for «млрд» (billion), 6 for «млн» (million)."),
     )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    fraction_numerator = models.PositiveSmallIntegerField(
+        _("fraction: numerator"),
+        null=True,
+        blank=True,
+        help_text=_("For a share stated as a fraction: 1 for «треть» (1/3), 1 for «каждый пятый»."),
+    )
+    fraction_denominator = models.PositiveSmallIntegerField(
+        _("fraction: denominator"),
+        null=True,
+        blank=True,
+        help_text=_("3 for «треть», 2 for «половина», 5 for «каждый пятый»."),
+    )
 
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
     period_label = models.CharField(
-        _("period label"),
+        _("period label (English)"),
         max_length=120,
         help_text=_(
             "How to read the period: “2024”, “Jan–Aug 2025”, “2020–2024”. Leave the dates "
             "empty only when the source gives no period (e.g. “annually”)."
         ),
+    )
+    period_label_ru = models.CharField(
+        _("period label (Russian)"),
+        max_length=120,
+        blank=True,
+        help_text=_("«2024 год», «январь–август 2025 года»; shown on Russian pages."),
     )
     base_value = models.DecimalField(
         _("base value"),
@@ -143,10 +197,11 @@ class Figure(PublishableModel):
         help_text=_("The sentence stating the number, copied exactly, in the source's language."),
     )
     note = models.TextField(
-        _("editorial note"),
+        _("editorial note (English)"),
         blank=True,
         help_text=_("How the statement was read, e.g. why “a third” is recorded as ≈ 33.3%."),
     )
+    note_ru = models.TextField(_("editorial note (Russian)"), blank=True)
 
     class Meta:
         verbose_name = _("figure")
@@ -233,6 +288,46 @@ class Figure(PublishableModel):
                 name="figure_measure_kind_valid",
             ),
             *units_fit_measure_kind("figure", "unit"),
+            models.CheckConstraint(
+                condition=Q(observation_status__in=ObservationStatus.values),
+                name="figure_observation_status_valid",
+            ),
+            FieldCheckConstraint(
+                condition=Q(fraction_numerator__isnull=True, fraction_denominator__isnull=True)
+                | Q(
+                    fraction_numerator__gte=1,
+                    fraction_denominator__gte=1,
+                    fraction_numerator__lte=F("fraction_denominator"),
+                    measure_kind=MeasureKind.SHARE,
+                ),
+                name="figure_fraction_is_a_share",
+                field="fraction_denominator",
+                violation_error_message=_(
+                    "A fraction needs both parts (the first no larger than the second) and "
+                    "belongs to a share."
+                ),
+            ),
+            FieldCheckConstraint(
+                # |value − 100·n/d| ≤ 0.5, kept in whole numbers: |2·value·d − 200·n| ≤ d.
+                condition=Q(fraction_numerator__isnull=True)
+                | Q(
+                    GreaterThanOrEqual(
+                        F("value") * F("fraction_denominator") * 2,
+                        F("fraction_numerator") * 200 - F("fraction_denominator"),
+                    )
+                )
+                & Q(
+                    LessThanOrEqual(
+                        F("value") * F("fraction_denominator") * 2,
+                        F("fraction_numerator") * 200 + F("fraction_denominator"),
+                    )
+                ),
+                name="figure_fraction_matches_value",
+                field="value",
+                violation_error_message=_(
+                    "The value does not match the fraction: ⅓ is about 33.3%, ½ is 50%."
+                ),
+            ),
             FieldCheckConstraint(
                 condition=~Q(measure_kind=MeasureKind.SHARE) | Q(value__gte=0, value__lte=100),
                 name="figure_share_within_0_100",
@@ -277,7 +372,8 @@ class Figure(PublishableModel):
         ]
 
     def __str__(self):
-        return f"{self.indicator} — {self.subject_label}, {self.period_label}: {self.display_value}"
+        period = self.period_label_localized
+        return f"{self.indicator} — {self.subject_label}, {period}: {self.display_value}"
 
     @property
     def subject_label(self) -> str:
@@ -287,7 +383,38 @@ class Figure(PublishableModel):
 
     @property
     def display_value(self) -> str:
-        return format_quantity(self.value, self.unit_multiplier, self.unit, self.comparator)
+        """The number as stated, in the page's language; a share stated as a fraction
+        shows the fraction first (“⅓ ≈ 33.3%”)."""
+        quantity = format_quantity(self.value, self.unit_multiplier, self.unit, self.comparator)
+        if self.fraction_numerator and self.fraction_denominator:
+            return f"{self.fraction_text} ({quantity})"
+        return quantity
+
+    @property
+    def comparator_symbol(self) -> str:
+        return COMPARATOR_SYMBOLS.get(self.comparator, "")
+
+    @property
+    def fraction_text(self) -> str:
+        if not (self.fraction_numerator and self.fraction_denominator):
+            return ""
+        return VULGAR_FRACTIONS.get(
+            (self.fraction_numerator, self.fraction_denominator),
+            f"{self.fraction_numerator}/{self.fraction_denominator}",
+        )
+
+    @property
+    def is_measurement(self) -> bool:
+        """False for forecasts and targets: shown and charted apart from measurements."""
+        return self.observation_status not in (ObservationStatus.FORECAST, ObservationStatus.TARGET)
+
+    @property
+    def period_label_localized(self) -> str:
+        return localized_text(self.period_label, self.period_label_ru)
+
+    @property
+    def note_localized(self) -> str:
+        return localized_text(self.note, self.note_ru)
 
     @property
     def display_base_value(self) -> str:

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sco_tracker.tracking.constraints import FieldCheckConstraint
-from sco_tracker.tracking.diffs import format_decimal
+from sco_tracker.tracking.diffs import format_number
 
 
 class MeasureKind(models.TextChoices):
@@ -132,6 +132,8 @@ class Comparator(models.TextChoices):
     NEARLY = "nearly", _("nearly")
     UP_TO = "up_to", _("up to")
     AT_LEAST = "at_least", _("at least")
+    REACHED = "reached", _("reached («достиг»)")
+    EXCEEDED = "exceeded", _("exceeded («превысил»)")
 
 
 COMPARATOR_SYMBOLS = {
@@ -142,6 +144,44 @@ COMPARATOR_SYMBOLS = {
     Comparator.NEARLY: "≲",
     Comparator.UP_TO: "≤",
     Comparator.AT_LEAST: "≥",
+    Comparator.REACHED: "=",
+    Comparator.EXCEEDED: ">",
+}
+
+
+class ObservationStatus(models.TextChoices):
+    """What kind of number it is, after SDMX's OBS_STATUS: a forecast or a target is not a
+    measurement and is never shown or charted as one."""
+
+    ACTUAL = "actual", _("actual")
+    ESTIMATE = "estimate", _("estimate")
+    PROVISIONAL = "provisional", _("provisional")
+    FORECAST = "forecast", _("forecast")
+    TARGET = "target", _("target")
+
+
+# Russian words before a number ("более 67 млрд USD") and before a multiple ("более чем в
+# 2 раза"); the phrases a Russian reader expects, not symbols.
+RUSSIAN_BEFORE = {
+    Comparator.EXACT: "",
+    Comparator.APPROXIMATELY: "около",
+    Comparator.MORE_THAN: "более",
+    Comparator.LESS_THAN: "менее",
+    Comparator.NEARLY: "почти",
+    Comparator.UP_TO: "до",
+    Comparator.AT_LEAST: "не менее",
+    Comparator.REACHED: "на уровне",
+    Comparator.EXCEEDED: "свыше",
+}
+RUSSIAN_BEFORE_MULTIPLE = {
+    Comparator.EXACT: "",
+    Comparator.APPROXIMATELY: "примерно",
+    Comparator.MORE_THAN: "более чем",
+    Comparator.LESS_THAN: "менее чем",
+    Comparator.NEARLY: "почти",
+    Comparator.AT_LEAST: "не менее чем",
+    Comparator.REACHED: "",
+    Comparator.EXCEEDED: "более чем",
 }
 
 
@@ -152,12 +192,36 @@ class Scope(models.TextChoices):
 
 
 def format_quantity(value, multiplier: int, unit: str, comparator: str = Comparator.EXACT) -> str:
-    """“> 67 billion USD”, “≈ 8 million persons”, “27.5 million t”, “1 h”."""
-    parts = [
-        COMPARATOR_SYMBOLS.get(comparator, ""),
-        format_decimal(Decimal(value)),
-        str(MULTIPLIER_WORDS.get(multiplier, f"×10^{multiplier}")),
-        unit_symbol(unit),
-    ]
+    """The number as readers of the page's language expect it: “> 67 billion USD”,
+    “≈ 8 million persons” in English; «более 67 млрд USD», «около 8 млн чел.», «почти в
+    2 раза», «33,3%» in Russian (decimal comma, non-breaking-space grouping)."""
+    number = format_number(Decimal(value))
+    scale = str(MULTIPLIER_WORDS.get(multiplier, f"×10^{multiplier}"))
+    if (get_language() or "en").startswith("ru"):
+        return russian_quantity(number, Decimal(value), scale, unit, comparator)
+    parts = [COMPARATOR_SYMBOLS.get(comparator, ""), number, scale, unit_symbol(unit)]
     text = " ".join(part for part in parts if part)
     return text.replace(" %", "%")
+
+
+def russian_times(value: Decimal, comparator: str) -> str:
+    """«раз» or «раза» after a number: в 2, 3, 4, 22 раза; в 5, 11, 12 раз; в 3,5 раза;
+    «до» takes the genitive plural: до 5 раз."""
+    if comparator == Comparator.UP_TO:
+        return "раз"
+    if value != value.to_integral_value():
+        return "раза"
+    whole = int(value)
+    return "раза" if whole % 10 in (2, 3, 4) and whole % 100 not in (12, 13, 14) else "раз"
+
+
+def russian_quantity(number: str, value: Decimal, scale: str, unit: str, comparator: str) -> str:
+    if unit == "times":
+        if comparator == Comparator.UP_TO:
+            words = ["до", number, "раз"]
+        else:
+            before = RUSSIAN_BEFORE_MULTIPLE.get(comparator, "")
+            words = [before, "в", number, scale, russian_times(value, comparator)]
+        return " ".join(word for word in words if word)
+    words = [RUSSIAN_BEFORE.get(comparator, ""), number, scale, unit_symbol(unit)]
+    return " ".join(word for word in words if word).replace(" %", "%")

@@ -184,3 +184,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The licence exports and their Data Package descriptors state for the site's data.
+DATA_LICENSE = {
+    "name": os.environ.get("DATA_LICENSE_NAME", "CC-BY-4.0"),
+    "path": os.environ.get("DATA_LICENSE_PATH", "https://creativecommons.org/licenses/by/4.0/"),
+    "title": os.environ.get("DATA_LICENSE_TITLE", "Creative Commons Attribution 4.0"),
+}

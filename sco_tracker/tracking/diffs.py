@@ -31,8 +31,18 @@ NOT_PUBLIC = _("a record not yet public")
 
 
 def format_decimal(value: Decimal) -> str:
-    """67.000000 → "67", 27.500000 → "27.5": the number without storage padding."""
+    """67.000000 → "67", 27.500000 → "27.5": the number without storage padding, as
+    machines read it (exports)."""
     return format(value.normalize(), "f")
+
+
+def format_number(value) -> str:
+    """A number as readers of the active language write it, without storage padding:
+    27.500000 → "27.5" in English, "27,5" in Russian; thousands grouped ("67 000 000 000"
+    with non-breaking spaces in Russian)."""
+    if isinstance(value, Decimal):
+        value = Decimal(format_decimal(value))
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 def display_value(model_field: models.Field, value) -> str:
@@ -45,7 +55,7 @@ def display_value(model_field: models.Field, value) -> str:
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, Decimal):
-        return format_decimal(value)
+        return format_number(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

@@ -5,8 +5,10 @@ import datetime
 import decimal
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import translation
+from django.utils.text import slugify
 
 from .diffs import format_decimal
 
@@ -60,6 +62,15 @@ class Echo:
         return value
 
 
+def record_json(row: dict):
+    """One record as JSON, with the same fields as its list's exports."""
+    body = {key: export_value(value) for key, value in row.items()}
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+
+
 def export_errors(*forms):
     """HTTP 400 for an export asked with bad parameters: what was wrong, as JSON."""
     errors = {}
@@ -70,10 +81,68 @@ def export_errors(*forms):
 
 class ExportMixin:
     """For views that list rows: ``export_row(obj)`` gives one row as a dict of
-    ``export_columns``; ``prepare(rows)`` turns a page or chunk into the objects to export."""
+    ``export_columns``; ``prepare(rows)`` turns a page or chunk into the objects to export.
+
+    CSV files carry a byte-order mark (so spreadsheets read them as UTF-8) and a name that
+    says what they hold (``sco-figures-kz-2024-as-of-2025-11-20.csv``); ``?format=
+    datapackage`` describes the CSV (Frictionless Data Package: columns, types, units,
+    licence). ``export_fields`` gives each column's type and description."""
 
     export_name = ""
     export_columns: tuple[str, ...] = ()
+    export_title = ""
+    export_fields: dict[str, tuple[str, str]] = {}
+    # Query parameters that do not change which rows are exported.
+    NOT_IN_FILENAME = ("page", "per_page", "format", "sort", "as_of")
+
+    def export_filename(self, extension: str) -> str:
+        parts = ["sco", self.export_name]
+        for key in sorted(self.request.GET):
+            value = self.request.GET.get(key, "")
+            if key not in self.NOT_IN_FILENAME and value:
+                parts.append(value)
+        as_of = getattr(self.request, "as_of", None)
+        if as_of is not None:
+            parts += ["as-of", as_of.date().isoformat()]
+        name = slugify("-".join(parts))[:120].strip("-") or "sco-export"
+        return f"{name}.{extension}"
+
+    def datapackage_response(self):
+        """The Data Package describing this export: its CSV (these filters, this moment),
+        each column with its type and meaning, and the licence."""
+        query = self.request.GET.copy()
+        query["format"] = "csv"
+        for key in ("page", "per_page"):
+            query.pop(key, None)
+        csv_url = self.request.build_absolute_uri(f"{self.request.path}?{query.urlencode()}")
+        fields = []
+        for name in self.export_columns:
+            kind, description = self.export_fields.get(name, ("string", ""))
+            fields.append({"name": name, "type": kind, "description": str(description)})
+        descriptor = {
+            "profile": "tabular-data-package",
+            "name": self.export_filename("csv").removesuffix(".csv"),
+            "title": str(self.export_title or self.export_name),
+            "licenses": [settings.DATA_LICENSE],
+            "sources": [{"title": "SCO Tracker", "path": self.request.build_absolute_uri("/")}],
+            "resources": [
+                {
+                    "profile": "tabular-data-resource",
+                    "name": self.export_name,
+                    "path": csv_url,
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8-sig",
+                    "schema": {"fields": fields},
+                }
+            ],
+        }
+        response = HttpResponse(
+            json.dumps(descriptor, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'inline; filename="datapackage.json"'
+        return response
 
     def prepare(self, rows) -> list:
         return list(rows)
@@ -111,7 +180,7 @@ class ExportMixin:
 
         def rows():
             with translation.override(language):
-                yield writer.writerow(self.export_columns)
+                yield "\ufeff" + writer.writerow(self.export_columns)
                 source = (
                     queryset.iterator(chunk_size=CSV_CHUNK)
                     if hasattr(queryset, "iterator")
@@ -123,5 +192,6 @@ class ExportMixin:
                         yield writer.writerow([csv_cell(row[name]) for name in self.export_columns])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.export_name}.csv"'
+        filename = self.export_filename("csv")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

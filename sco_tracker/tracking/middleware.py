@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from .timetravel import parse_as_of
 
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "datapackage")
 
 
 class AsOfMiddleware:

@@ -20,7 +20,7 @@ from .timetravel import as_instance, materialize
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 PER_PAGE_CHOICES = (PAGE_SIZE, 100, MAX_PAGE_SIZE)
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "datapackage")
 
 
 class ListControlsForm(forms.Form):
@@ -49,9 +49,16 @@ class ListControlsForm(forms.Form):
     )
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("html", "HTML"), ("csv", "CSV"), ("json", "JSON")],
+        choices=[
+            ("html", "HTML"),
+            ("csv", "CSV"),
+            ("json", "JSON"),
+            ("datapackage", "Data Package"),
+        ],
         required=False,
-        error_messages={"invalid_choice": _("Unknown format “%(value)s”: use csv or json.")},
+        error_messages={
+            "invalid_choice": _("Unknown format “%(value)s”: use csv, json or datapackage.")
+        },
     )
 
 
@@ -123,6 +130,8 @@ class FilteredListView(ExportMixin, View):
 
         queryset = stable(filterset.qs)
         output = controls.cleaned_data["format"] or "html"
+        if output == "datapackage":
+            return self.datapackage_response()
         if output == "csv":
             return self.csv_response(queryset)
         per_page = controls.cleaned_data["per_page"] or PAGE_SIZE
@@ -243,6 +252,8 @@ class ChangesView(ExportMixin, View):
 
         output = controls.cleaned_data["format"] or "html"
         self.show_editor_names = staff
+        if output == "datapackage":
+            return self.datapackage_response()
         if output == "csv":
             union = changes_queryset(form.cleaned_data, until=request.as_of)
             return self.csv_response(union if union is not None else [])
@@ -277,3 +288,22 @@ class ChangesView(ExportMixin, View):
 
     def prepare(self, rows):
         return describe_page(list(rows), show_editor_names=self.show_editor_names)
+
+
+def permanent_link(request, obj) -> str:
+    """The address of the version of ``obj`` a page shows: its page as of its last public
+    revision, which stays what it is whatever changes later."""
+    moment = request.as_of or getattr(obj, "last_revised", None)
+    url = obj.get_absolute_url()
+    if moment is not None:
+        url += "?" + urlencode({"as_of": moment.isoformat()})
+    return request.build_absolute_uri(url)
+
+
+def detail_format(request) -> str:
+    """ "html" or "json" for a record's page (``?format=json``); anything else is a 404,
+    like an address that does not exist."""
+    output = request.GET.get("format", "html") or "html"
+    if output not in ("html", "json"):
+        raise Http404
+    return output

@@ -4,17 +4,18 @@ from urllib.parse import urlencode
 
 from django import template
 
-from ..diffs import format_decimal
+from ..diffs import format_number
 
 register = template.Library()
 
 
 @register.filter
 def number(value) -> str:
-    """A decimal without storage padding: 27.500000 → 27.5."""
+    """A number in the page's language, without storage padding: 27.500000 → 27.5 (27,5
+    in Russian), thousands grouped."""
     if value is None or value == "":
         return ""
-    return format_decimal(value)
+    return format_number(value)
 
 
 @register.filter
