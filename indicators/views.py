@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import check_quote_in_source
 from sco_tracker.tracking.exports import record_json
-from sco_tracker.tracking.public import get_published_or_404
+from sco_tracker.tracking.public import attach_revision_info, get_published_or_404
 from sco_tracker.tracking.views import FilteredListView, detail_format, permanent_link
 
 from .charts import build_chart
@@ -190,10 +190,10 @@ def indicator_detail(request, slug):
         Figure.objects.published(as_of=as_of)
         .filter(indicator_id=indicator.pk)
         .with_related("country", "stated_by", "source", "meeting")
-        .with_revision_info()
         .order_by("period_end", "country__name_en", "id")
         .instances()
     )
+    attach_revision_info(figures, as_of)
     unit_label = " ".join(
         part
         for part in (

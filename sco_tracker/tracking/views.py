@@ -15,6 +15,7 @@ from django.views import View
 from .changes import ChangesForm, changes_queryset, describe_page, paginate_changes
 from .diffs import describe_revisions
 from .exports import ExportMixin, export_errors
+from .public import attach_revision_info
 from .timetravel import as_instance, materialize
 
 PAGE_SIZE = 50
@@ -103,20 +104,34 @@ class FilteredListView(ExportMixin, View):
     def as_of(self):
         return self.request.as_of
 
+    # Sort keys (``?sort=``) that need the revision info in SQL.
+    revision_sorts: tuple[str, ...] = ("revised",)
+
     def get_queryset(self):
-        return (
-            self.model.objects.published(as_of=self.as_of)
-            .with_related(*self.related)
-            .with_revision_info()
-        )
+        queryset = self.model.objects.published(as_of=self.as_of).with_related(*self.related)
+        if self.request.GET.get("sort", "").lstrip("-") in self.revision_sorts:
+            queryset = queryset.with_revision_info()
+        return queryset
 
     def attach(self, objects) -> None:
         """Give each record of a page the related lists its row shows."""
 
     def prepare(self, rows) -> list:
         objects = materialize(rows, moment=self.as_of, related=self.related)
+        attach_revision_info(objects, self.as_of)
         self.attach(objects)
         return objects
+
+    def page_of(self, queryset, page_number, per_page):
+        """The page's rows, found by key first: the sort, the skipping of earlier pages
+        and the count read only keys; whole rows are read for the page alone."""
+        paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+        # A page past the end shows the last page.
+        page = paginator.page(min(page_number, paginator.num_pages))
+        keys = list(page.object_list)
+        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+        page.object_list = self.prepare([rows[key] for key in keys if key in rows])
+        return page
 
     def get(self, request, *args, **kwargs):
         controls = ListControlsForm(request.GET)
@@ -135,10 +150,7 @@ class FilteredListView(ExportMixin, View):
         if output == "csv":
             return self.csv_response(queryset)
         per_page = controls.cleaned_data["per_page"] or PAGE_SIZE
-        paginator = Paginator(queryset, per_page)
-        # A page past the end shows the last page.
-        page = paginator.page(min(controls.cleaned_data["page"] or 1, paginator.num_pages))
-        page.object_list = self.prepare(page.object_list)
+        page = self.page_of(queryset, controls.cleaned_data["page"] or 1, per_page)
         if output == "json":
             return self.json_response(page)
         return self.render_page(filterset, controls, page=page)
