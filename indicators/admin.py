@@ -3,12 +3,15 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from sco_tracker.tracking.admin import PublishableAdmin
+from sco_tracker.tracking.admin.importing import ImportExportAdmin
 
 from .models import Figure, Indicator
+from .resources import FigureResource, IndicatorResource
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(PublishableAdmin):
+class IndicatorAdmin(ImportExportAdmin, PublishableAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ["name_en", "state", "measure_kind", "default_unit", "topic", "figure_count"]
     list_filter = ["state", "measure_kind", "topic"]
     list_select_related = ["topic"]
@@ -34,7 +37,8 @@ class IndicatorAdmin(PublishableAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(PublishableAdmin):
+class FigureAdmin(ImportExportAdmin, PublishableAdmin):
+    resource_classes = [FigureResource]
     list_display = [
         "indicator",
         "state",
@@ -82,7 +86,12 @@ class FigureAdmin(PublishableAdmin):
         (
             _("The number as stated"),
             {
-                "fields": ["as_stated", "comparator", ("value", "unit_multiplier", "unit")],
+                "fields": [
+                    "as_stated",
+                    ("comparator", "observation_status"),
+                    ("value", "unit_multiplier", "unit"),
+                    ("fraction_numerator", "fraction_denominator"),
+                ],
                 "description": _(
                     "Copy the words first, then break them down: «более $67 млрд» is "
                     "more than · 67 · billions · USD."
@@ -94,7 +103,7 @@ class FigureAdmin(PublishableAdmin):
             {
                 "fields": [
                     ("period_start", "period_end"),
-                    "period_label",
+                    ("period_label", "period_label_ru"),
                     "base_value",
                     ("base_period_start", "base_period_end"),
                     "base_period_label",
@@ -112,7 +121,7 @@ class FigureAdmin(PublishableAdmin):
         (
             _("Source and quote"),
             {
-                "fields": ["source", "quote", "note"],
+                "fields": ["source", "quote", ("note", "note_ru")],
                 "description": _("The quote must appear verbatim in the source's text."),
             },
         ),

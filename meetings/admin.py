@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sco_tracker.tracking.admin import (
     PublishableAdmin,
@@ -8,18 +10,26 @@ from sco_tracker.tracking.admin import (
     TrackedStackedInline,
     TrackedTabularInline,
 )
+from sco_tracker.tracking.admin.importing import ImportExportAdmin
+from sco_tracker.tracking.states import publish_permission
 
+from .admin_forms import AssessmentInlineForm, EvidenceFormSet
 from .models import (
+    Assessment,
     Commitment,
     CommitmentQuote,
+    ComplianceScore,
     Country,
     Delegation,
+    Evidence,
     Meeting,
     Person,
     Session,
     Source,
     Topic,
+    score_text,
 )
+from .resources import CommitmentResource, MeetingResource
 
 
 @admin.register(Topic)
@@ -94,7 +104,8 @@ class CommitmentInline(TrackedTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PublishableAdmin):
+class MeetingAdmin(ImportExportAdmin, PublishableAdmin):
+    resource_classes = [MeetingResource]
     list_display = [
         "title_en",
         "state",
@@ -140,8 +151,50 @@ class CommitmentQuoteInline(TrackedStackedInline):
     autocomplete_fields = ["source"]
 
 
+class AssessmentAdminMixin:
+    """Scores offered as they read on the site (“✓ +1 full compliance”), and “2 pieces” of
+    evidence on file, counted with the rows (no query per row)."""
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "score":
+            kwargs["choices"] = [(score.value, score_text(score)) for score in ComplianceScore]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
+
+    @admin.display(description=_("evidence on file"))
+    def evidence_on_file(self, obj):
+        total = getattr(obj, "evidence_total", None) if obj is not None and obj.pk else None
+        if total is None:
+            return "—"
+        return ngettext("%(count)d piece", "%(count)d pieces", total) % {"count": total}
+
+
+class AssessmentInline(AssessmentAdminMixin, TrackedStackedInline):
+    """Assessments entered on their commitment's form, each new one with its first piece
+    of evidence; more evidence, and an assessment's own review, in its own form (the
+    “Change” link)."""
+
+    model = Assessment
+    form = AssessmentInlineForm
+    fields = [
+        ("country", "score"),
+        ("period_start", "period_end", "period_label"),
+        ("justification_en", "justification_ru"),
+        ("state", "evidence_on_file"),
+        ("evidence_source", "evidence_quote"),
+        ("evidence_url", "evidence_date", "evidence_title"),
+    ]
+    readonly_fields = ["state", "evidence_on_file"]
+    autocomplete_fields = ["country"]
+    radio_fields = {"score": admin.VERTICAL}
+    show_change_link = True
+
+
 @admin.register(Commitment)
-class CommitmentAdmin(PublishableAdmin):
+class CommitmentAdmin(ImportExportAdmin, PublishableAdmin):
+    resource_classes = [CommitmentResource]
     list_display = ["title_en", "state", "status", "kind", "meeting", "topic", "target_date"]
     list_editable = ["status"]
     list_filter = ["state", "status", "kind", "topic", "meeting", "countries"]
@@ -150,9 +203,62 @@ class CommitmentAdmin(PublishableAdmin):
     date_hierarchy = "meeting__start_date"
     ordering = ["-meeting__start_date", "id"]
     autocomplete_fields = ["meeting", "topic", "countries", "people"]
-    inlines = [CommitmentQuoteInline]
+    inlines = [CommitmentQuoteInline, AssessmentInline]
     fieldsets = [
         (_("What"), {"fields": [("title_en", "title_ru"), "kind", "topic"]}),
         (_("Who and where"), {"fields": ["meeting", "countries", "people"]}),
-        (_("Progress"), {"fields": ["status", "target_date", "notes"]}),
+        (_("Progress"), {"fields": [("status", "status_since"), "target_date", "notes"]}),
+    ]
+
+    def save_formset(self, request, form, formset, change):
+        """New assessments saved by a reviewer under a public commitment — their own, or an
+        editor's proposal they publish — are published with it, as the commitment's other
+        rows are; otherwise they are drafts, for the assessments' own review."""
+        if formset.model is Assessment:
+            publish = request.user.has_perm(publish_permission(Assessment)) and (
+                Commitment.objects.published().filter(pk=form.instance.pk).exists()
+            )
+            for row in formset.forms:
+                row.publish_new = publish
+        super().save_formset(request, form, formset, change)
+
+
+class EvidenceInline(TrackedStackedInline):
+    model = Evidence
+    formset = EvidenceFormSet
+    fields = [("source", "quote"), ("url", "date"), "title"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(AssessmentAdminMixin, PublishableAdmin):
+    list_display = ["__str__", "commitment", "state", "evidence_on_file"]
+    list_filter = ["state", "score", "country", "commitment__meeting", "period_label"]
+    list_select_related = ["commitment", "country"]
+    search_fields = [
+        "commitment__title_en",
+        "commitment__title_ru",
+        "country__name_en",
+        "country__name_ru",
+        "justification_en",
+        "justification_ru",
+    ]
+    ordering = ["-period_end", "commitment", "country__name_en"]
+    autocomplete_fields = ["commitment", "country"]
+    radio_fields = {"score": admin.VERTICAL}
+    inlines = [EvidenceInline]
+    fieldsets = [
+        (
+            _("What is assessed"),
+            {
+                "fields": [
+                    "commitment",
+                    "country",
+                    ("period_start", "period_end"),
+                    "period_label",
+                ]
+            },
+        ),
+        (_("Score"), {"fields": ["score", "justification_en", "justification_ru"]}),
     ]

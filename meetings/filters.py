@@ -1,4 +1,4 @@
-"""Public FilterSets for meetings and commitments."""
+"""Public FilterSets for meetings, commitments and compliance assessments."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sco_tracker.tracking.filters import PublicFilterSet, RecordFilter, SearchFilter, YearFilter
 
 from .models import (
+    Assessment,
     Commitment,
     CommitmentKind,
     CommitmentStatus,
@@ -82,3 +83,59 @@ class CommitmentFilter(PublicFilterSet):
     class Meta:
         model = Commitment
         fields = []
+
+
+class PeriodFilter(django_filters.ChoiceFilter):
+    """An assessment period, as an ISO 8601 interval (``2025-11-18/2026-06-30``); the menu
+    lists the periods of the assessments public at the page's moment."""
+
+    def set_moment(self, moment):
+        periods = {}
+        public = Assessment.objects.published(as_of=moment).order_by()
+        for start, end, label in public.values_list("period_start", "period_end", "period_label"):
+            periods.setdefault((start, end), label)
+        self.extra["choices"] = [
+            (
+                f"{start.isoformat()}/{end.isoformat()}",
+                f"{label} ({start:%Y-%m-%d} – {end:%Y-%m-%d})",
+            )
+            for (start, end), label in sorted(periods.items(), reverse=True)
+        ]
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        start, _sep, end = value.partition("/")
+        return qs.filter(period_start=start, period_end=end)
+
+
+class ComplianceFilter(PublicFilterSet):
+    """``/compliance/``: the assessments of a meeting's commitments, by topic, period and
+    country. Meeting and topic are the commitment's as they stood at the page's moment."""
+
+    meeting = meeting_filter(method="filter_meeting")
+    topic = topic_filter(method="filter_topic")
+    period = PeriodFilter(label=_("Assessment period"), empty_label=_("Every period"))
+    country = country_filter(label=_("Country"), field_name="country")
+
+    class Meta:
+        model = Assessment
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["period"].set_moment(getattr(self.request, "as_of", None))
+
+    def commitments(self, queryset, **lookup):
+        """The commitments, as they stood at the queryset's moment, matching ``lookup``."""
+        return queryset.at_same_time(Commitment).filter(**lookup).values("id")
+
+    def filter_meeting(self, queryset, name, value):
+        meetings = Meeting.objects.published(as_of=queryset.moment).filter(slug=value)
+        chosen = self.commitments(queryset, meeting_id__in=meetings.values("id"))
+        return queryset.filter(commitment_id__in=chosen)
+
+    def filter_topic(self, queryset, name, value):
+        topics = Topic.objects.published(as_of=queryset.moment).filter(slug=value)
+        chosen = self.commitments(queryset, topic_id__in=topics.values("id"))
+        return queryset.filter(commitment_id__in=chosen)

@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from sco_tracker.tracking.views import RecordHistoryView
 
 from . import views
-from .models import Commitment, Meeting
+from .models import Country, Meeting
 
 app_name = "meetings"
 
@@ -19,7 +19,15 @@ urlpatterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment_detail"),
     path(
         "commitments/<int:pk>/history/",
-        RecordHistoryView.as_view(model=Commitment),
+        views.CommitmentHistoryView.as_view(),
         name="commitment_history",
+    ),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("compliance/method/", views.compliance_method, name="compliance_method"),
+    re_path(r"^countries/(?P<code>[A-Z]{2})/$", views.country_detail, name="country_detail"),
+    re_path(
+        r"^countries/(?P<code>[A-Z]{2})/history/$",
+        RecordHistoryView.as_view(model=Country),
+        name="country_history",
     ),
 ]

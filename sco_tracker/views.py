@@ -1,10 +1,10 @@
-"""The home page: what the site is, the latest meetings, recently revised figures and the
-key indicators — as they stand, or as they stood at ``?as_of=``."""
+"""The home page: what the site is, the latest meetings, recently revised figures, the
+key indicators and compliance — as they stand, or as they stood at ``?as_of=``."""
 
 from django.shortcuts import render
 
 from indicators.models import Figure, Indicator
-from meetings.models import Meeting
+from meetings.models import Assessment, Meeting
 
 
 def home(request):
@@ -16,6 +16,7 @@ def home(request):
         .recently_revised(6)
     )
     key_indicators = Indicator.objects.published(as_of=as_of).key_indicators()
+    assessments = Assessment.objects.published(as_of=as_of).count()
     return render(
         request,
         "home.html",
@@ -23,5 +24,6 @@ def home(request):
             "latest_meetings": latest_meetings.instances(),
             "recent_figures": recent_figures,
             "key_indicators": key_indicators.instances(),
+            "assessments": assessments,
         },
     )

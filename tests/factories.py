@@ -9,11 +9,13 @@ from django.contrib.auth.models import Group
 
 from indicators.models import Comparator, Figure, Indicator, MeasureKind, Scope, Unit
 from meetings.models import (
+    Assessment,
     Commitment,
     CommitmentKind,
     CommitmentQuote,
     Country,
     Delegation,
+    Evidence,
     Meeting,
     MeetingBody,
     Person,
@@ -152,6 +154,39 @@ class CommitmentQuoteFactory(TrackedFactory):
     commitment = factory.SubFactory(CommitmentFactory)
     source = factory.SubFactory(SourceFactory)
     quote = "Товарооборот превысил $10 млрд."
+
+
+class AssessmentFactory(TrackedFactory):
+    """A draft assessment (``state="published"`` for a public one: give it evidence with
+    ``EvidenceFactory`` in the same ``revision()``, or ``with_evidence=True``)."""
+
+    class Meta:
+        model = Assessment
+        skip_postgeneration_save = True
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    country = factory.SubFactory(CountryFactory)
+    period_start = datetime.date(2025, 11, 18)
+    period_end = datetime.date(2026, 6, 30)
+    period_label = "Nov 2025 – Jun 2026"
+    score = 1
+    justification_en = "Done, as the ministry reported."
+    justification_ru = "Выполнено, по сообщению министерства."
+
+    @factory.post_generation
+    def with_evidence(self, create, extracted, **kwargs):
+        if create and extracted:
+            EvidenceFactory(assessment=self)
+
+
+class EvidenceFactory(TrackedFactory):
+    class Meta:
+        model = Evidence
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    url = factory.Sequence(lambda n: f"https://example.org/report-{n}")
+    date = datetime.date(2026, 3, 3)
+    title = "Ministry report"
 
 
 class IndicatorFactory(TrackedFactory):

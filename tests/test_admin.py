@@ -8,10 +8,16 @@ from django.contrib import admin
 from django.urls import reverse
 
 from indicators.models import Figure, Indicator
-from meetings.models import Commitment, Country, Delegation, Meeting, Source
+from meetings.models import Assessment, Commitment, Country, Delegation, Meeting, Source
 from sco_tracker.tracking.recording import revision
 from tests.admin_forms import add_figure, changeform_data
-from tests.factories import CountryFactory, FigureFactory, IndicatorFactory, SourceFactory
+from tests.factories import (
+    AssessmentFactory,
+    CountryFactory,
+    FigureFactory,
+    IndicatorFactory,
+    SourceFactory,
+)
 
 TRACKED_MODELS = [
     model for model in admin.site._registry if model._meta.app_label in {"meetings", "indicators"}
@@ -43,6 +49,7 @@ def test_every_editorial_model_is_registered():
         "Source",
         "Meeting",
         "Commitment",
+        "Assessment",
         "Indicator",
         "Figure",
     }
@@ -52,6 +59,10 @@ def test_every_editorial_model_is_registered():
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_every_admin_page_renders(seed, editor_client, model, language):
     editor_client.cookies["django_language"] = language
+    if model is Assessment:  # the seed invents no compliance assessment
+        AssessmentFactory(
+            commitment=Commitment.objects.get(pk=6), country=Country.objects.get(code="KZ")
+        )
     obj = model.objects.order_by("pk").first()
     assert obj is not None, "the seed has a record of every model"
     for url in [
@@ -370,6 +381,22 @@ class TestConstraintsGiveFormErrors:
         response = change_figure(editor_client, share, value="120", change_reason="try")
         assert response.status_code == 200
         assert "between 0 and 100" in str(response.context["adminform"].form.errors["value"])
+
+    def test_a_fraction_that_does_not_match_the_value(self, seed, editor_client):
+        """The constraint's message has percent signs in it: a form error, not a 500."""
+        share = Figure.objects.get(indicator__slug="sco-share-of-trade")
+        response = change_figure(
+            editor_client,
+            share,
+            value="50",
+            fraction_numerator="1",
+            fraction_denominator="3",
+            change_reason="try",
+        )
+        assert response.status_code == 200
+        errors = str(response.context["adminform"].form.errors["value"])
+        assert "does not match the fraction: ⅓ is about 33.3%, ½ is 50%." in errors
+        assert share.history.count() == 1
 
     def test_duplicate_figure_for_same_indicator_subject_period_source(
         self, kz_trade, editor_client

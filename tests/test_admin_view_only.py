@@ -16,7 +16,9 @@ Run with ``-s`` to see every request with its status.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,6 +33,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, router
 from django.urls import reverse
 
@@ -68,10 +71,18 @@ KNOWN_URL_NAMES = {
     "history",
     "compare",
     "simple_history",  # the revert form
+    "import",  # an uploaded file: its preview (imports and exports, tracking.admin.importing)
+    "process_import",  # the preview confirmed
+    "export",
+    "import_template",
 }
 ALLOWED_STATUSES = {200, 302, 403, 404}
-# The autocomplete endpoint is a ListView: POST is not a method it has.
-ALLOWED_STATUSES_BY_URL = {"autocomplete": {*ALLOWED_STATUSES, 405}}
+# The autocomplete endpoint is a ListView: POST is not a method it has; an import's
+# confirmation has no GET.
+ALLOWED_STATUSES_BY_URL = {
+    "autocomplete": {*ALLOWED_STATUSES, 405},
+    "process_import": {*ALLOWED_STATUSES, 405},  # confirming an import: POST only
+}
 
 NOT_CONTENT = {CHANGE_REASON_FIELD, "version", "seen_revision"}
 REASON = "View-only user tries to change this"
@@ -462,6 +473,39 @@ def reason() -> dict:
     return {CHANGE_REASON_FIELD: REASON}
 
 
+def import_upload(target: Target, superuser_client) -> dict:
+    """The import form as an editor's browser sends it: the admin's CSV export of the
+    target record, its first free text column (not part of the record's key) edited."""
+    model = target.model
+    exported = superuser_client.post(admin_url(model, "export"), {"format": "0", "resource": "0"})
+    header, *rows = csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))
+    row = next(row for row in rows if row[header.index("id")] == str(target.record.pk))
+    resource = target.model_admin.get_import_resource_classes(None)[0]()
+    keys = resource.key_columns()
+    column = next(
+        column
+        for column in resource.columns("data")
+        if column not in keys
+        and isinstance(model._meta.get_field(column.attribute), models.CharField | models.TextField)
+        and not model._meta.get_field(column.attribute).choices
+    )
+    index = header.index(column.column_name)
+    row[index] = f"{row[index][:80]} (imported)"
+    stream = io.StringIO()
+    csv.writer(stream).writerows([header, row])
+    upload = SimpleUploadedFile("records.csv", stream.getvalue().encode())
+    return {"import_file": upload, "resource": "0", "format": "0", "decimal_mark": ""} | reason()
+
+
+def import_confirmation(target: Target, superuser_client) -> dict:
+    """The import's Confirm button, after a preview of ``import_upload``'s file."""
+    shown = superuser_client.post(
+        admin_url(target.model, "import"), import_upload(target, superuser_client)
+    )
+    form = shown.context["confirm_form"]
+    return {name: form.initial.get(name) or "" for name in form.fields}
+
+
 def compare_pair(target: Target) -> dict:
     return {"a": str(target.first.history_id), "b": str(target.second.history_id)}
 
@@ -498,6 +542,17 @@ def requests_for(target: Target, superuser_client) -> list[Request]:
         elif name in ("history", "compare"):
             get = Request(name, "GET", url, "a, b", compare_pair(target))
             posts = [Request(name, "POST", url, "a, b", compare_pair(target))]
+        elif name == "import":
+            posts = [Request(name, "POST", url, "upload")]
+            posts[0].data = lambda: import_upload(target, superuser_client)
+        elif name == "process_import":
+            posts = [Request(name, "POST", url, "confirm")]
+            posts[0].data = lambda: import_confirmation(target, superuser_client)
+        elif name == "export":
+            posts = [Request(name, "POST", url, "csv", {"format": "0", "resource": "0"})]
+        elif name == "import_template":
+            get = Request(name, "GET", url, "xlsx", {"format": "xlsx"})
+            posts = [Request(name, "POST", url, "xlsx", {"format": "xlsx"})]
         elif name == "simple_history":
             revert = changeform_data(superuser_client.get(url), **reason())
             posts = [
@@ -606,6 +661,12 @@ def test_view_only_user_changes_nothing_through_any_admin_url(
     change = Request("change", "POST", change_url, "save", data)
     status, written, changes = send_counting(editor, change)
     assert (status, written) == (302, 1), f"control {name} {change.label}: {status}, {changes}"
+
+    if "process_import" in admin_url_names(model, model_admin):
+        # The import the view-only user confirmed, confirmed by the reviewer: one revision.
+        confirmation = find(requests, "POST process_import [confirm]")
+        status, written, changes = send_counting(editor, confirmation)
+        assert (status, written) == (302, 1), f"control {name} import: {status}, {changes}"
 
     add = find(requests, "POST add [save]")
     status, written, changes = send_counting(editor, add)

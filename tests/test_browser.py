@@ -163,6 +163,10 @@ PAGE_TYPES = [
     "/commitments/6/history/",
     "/figures/?as_of=2030-01-01",
     "/ru/indicators/sco-share-of-trade/",
+    "/compliance/",
+    "/compliance/method/",
+    "/countries/KZ/",
+    "/ru/compliance/",
 ]
 
 
@@ -184,6 +188,48 @@ def test_no_serious_accessibility_violations(live_seed, browser):
             failures[path] = serious
     context.close()
     assert failures == {}
+
+
+def test_compliance_pages_with_scores_pass_axe_and_fit_a_phone(live_seed, browser):
+    """With published scores in the matrix: no serious accessibility violation, and at
+    375 px wide nothing scrolls sideways but the tables, inside their own boxes."""
+    from meetings.models import Commitment, Country
+    from tests.factories import AssessmentFactory
+
+    for commitment in Commitment.objects.filter(meeting_id=1)[:3]:
+        for code, score in (("KZ", 1), ("KG", 0), ("RU", -1)):
+            AssessmentFactory(
+                commitment=commitment,
+                country=Country.objects.get(code=code),
+                score=score,
+                state="published",
+                with_evidence=True,
+            )
+    paths = ["/compliance/", "/commitments/2/", "/countries/KG/", "/ru/compliance/"]
+    context = browser.new_context(
+        bypass_csp=True, locale="en-GB", viewport={"width": 375, "height": 800}
+    )
+    page = context.new_page()
+    failures, overflowing = {}, {}
+    for path in [*paths, "/compliance/method/", "/commitments/2/history/"]:
+        page.goto(live_seed.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            overflowing[path] = width
+        if path in paths:
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document)")
+            serious = [
+                v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                failures[path] = serious
+    page.goto(live_seed.url + "/compliance/")
+    box = page.locator(".matrix-scroll").first
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the matrix scrolls in its box"
+    expect(page.locator(".matrix td.score-cell a").first).to_contain_text("+1")
+    context.close()
+    assert failures == {} and overflowing == {}
 
 
 # --- workflow and locking -----------------------------------------------------------------
@@ -254,3 +300,63 @@ def test_draft_is_invisible_until_a_reviewer_publishes_it(live_seed, browser, pa
     expect(page.locator(".revision-list")).to_contain_text("Checked against the release")
     expect(page.locator(".revision-list")).to_contain_text("Taken down for checking")
     expect(page.locator(".revision-list")).not_to_contain_text("SECRET")
+
+
+# --- bulk data entry ----------------------------------------------------------------------
+
+
+def transit_report(fourth_value: str) -> bytes:
+    """Five figures as a spreadsheet set to Russian saves them: semicolons between cells,
+    decimal commas, a no-break space between thousands."""
+    from meetings.models import Source
+
+    source = Source.objects.get(pk=1).title
+    header = "indicator;country;value;unit_multiplier;unit;comparator;period_start;period_end;"
+    header += "period_label;as_stated;source_title"
+    lines = [header]
+    for code, value in zip(
+        ("KZ", "KG", "RU", "CN", "UZ"),
+        ("27,5", "3,25", fourth_value, "12", "1\u00a0234,5"),
+        strict=True,
+    ):
+        lines.append(
+            f"transit-freight;{code};{value};млн;t;exact;01.01.2025;30.09.2025;Jan–Sep 2025;"
+            f'"{value} млн тонн";"{source}"'
+        )
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_an_editor_imports_five_figures_after_fixing_an_error(live_seed, page):
+    """Upload, preview with one error, upload the fixed file, confirm: five drafts, each
+    with one revision whose reason names the file."""
+    EditorFactory(username="editor")
+    log_in(page, live_seed)
+    page.goto(f"{live_seed.url}/admin/indicators/figure/")
+    page.get_by_role("link", name="Import").click()
+    expect(page.locator(".import-help")).to_contain_text("XLSX template")
+
+    def upload(content):
+        page.set_input_files(
+            "#id_import_file",
+            files=[{"name": "transit_2025.csv", "mimeType": "text/csv", "buffer": content}],
+        )
+        page.click("input[type=submit][value=Preview]")
+
+    upload(transit_report("1.234"))
+    errors = page.locator(".import-error-table tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors).to_contain_text("1.234")
+    expect(errors).to_contain_text("ambiguous in a file with decimal commas")
+    expect(page.locator("input[value='Confirm import']")).to_have_count(0)
+
+    upload(transit_report("1234"))
+    expect(page.locator(".import-summary")).to_contain_text("5 new")
+    page.click("input[value='Confirm import']")
+    expect(page.locator(".messagelist")).to_contain_text("Imported: 5 new drafts")
+
+    figures = Figure.objects.filter(indicator__slug="transit-freight", period_label="Jan–Sep 2025")
+    assert sorted(figures.values_list("value", flat=True)) == [3.25, 12, 27.5, 1234, 1234.5]
+    for figure in figures:
+        assert figure.state == "draft"
+        (revision,) = figure.history.all()
+        assert revision.history_change_reason.startswith("Imported from transit_2025.csv, row ")

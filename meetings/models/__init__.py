@@ -1,4 +1,4 @@
-"""Who met, where and when, and what they committed to.
+"""Who met, where and when, what they committed to, and whether they kept it.
 
 Every model here is a ``TrackedModel``: each change is a revision with user, time and
 reason. Texts that readers see come in English and Russian (``*_en``/``*_ru``); quotes
@@ -12,6 +12,13 @@ from .commitments import (
     CommitmentQuerySet,
     CommitmentQuote,
     CommitmentStatus,
+)
+from .compliance import (
+    COMPLIANCE_SCORE_HELP,
+    Assessment,
+    ComplianceScore,
+    Evidence,
+    score_text,
 )
 from .meetings import (
     Delegation,
@@ -34,13 +41,17 @@ from .reference import (
 
 __all__ = [
     "COMMITMENT_STATUS_HELP",
+    "COMPLIANCE_SCORE_HELP",
+    "Assessment",
     "Commitment",
     "CommitmentKind",
     "CommitmentQuerySet",
     "CommitmentQuote",
     "CommitmentStatus",
+    "ComplianceScore",
     "Country",
     "Delegation",
+    "Evidence",
     "Language",
     "Meeting",
     "MeetingBody",
@@ -53,4 +64,5 @@ __all__ = [
     "Topic",
     "check_quote_in_source",
     "normalise_space",
+    "score_text",
 ]

@@ -1,7 +1,11 @@
 """What governments committed to at a meeting, and the verbatim quotes that say so."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sco_tracker.localized import localized
@@ -59,6 +63,15 @@ class Commitment(PublishableModel):
         default=CommitmentStatus.PROPOSED,
         help_text=COMMITMENT_STATUS_HELP,
     )
+    status_since = models.DateField(
+        _("status since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the status took effect in the world, as the source states it (not when "
+            "it is recorded here). Leave empty if no source gives a date."
+        ),
+    )
     topic = models.ForeignKey(
         Topic,
         verbose_name=_("topic"),
@@ -114,25 +127,43 @@ class Commitment(PublishableModel):
     def title(self) -> str:
         return localized(self, "title")
 
+    def clean(self):
+        if self.status_since and self.status_since > timezone.localdate():
+            raise ValidationError(
+                {"status_since": _("A status cannot have taken effect in the future.")}
+            )
+
     def status_timeline(self, as_of=None) -> list[dict]:
-        """Each status the commitment has had in public (up to ``as_of``): since when, and
-        why."""
+        """Each status the commitment has had in public (up to ``as_of``): since when in the
+        world (``status_since``, None when no source dates it), when it was recorded here,
+        and why — ordered by the date in the world (a status without one keeps its place
+        after the status recorded before it). A later correction of a status's date
+        replaces the date shown."""
         timeline = []
         revisions = Commitment.history.filter(id=self.pk).exclude(history_type="-").public()
         if as_of is not None:
             revisions = revisions.filter(history_date__lte=as_of)
         for revision in revisions.order_by("history_date", "history_id"):
             if timeline and timeline[-1]["status"] == revision.status:
+                if revision.status_since != timeline[-1]["since"]:
+                    timeline[-1]["since"] = revision.status_since
                 continue
             timeline.append(
                 {
                     "status": revision.status,
                     "label": CommitmentStatus(revision.status).label,
-                    "since": revision.history_date,
+                    "since": revision.status_since,
+                    "recorded": revision.history_date,
                     "reason": revision.history_change_reason,
                 }
             )
-        return timeline
+
+        # A status the sources do not date stays after those recorded before it.
+        latest = datetime.date.min
+        for step in timeline:
+            latest = max(latest, step["since"] or latest)
+            step["order"] = step["since"] or latest
+        return sorted(timeline, key=lambda step: step["order"])
 
 
 class CommitmentQuote(TrackedModel):

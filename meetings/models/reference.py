@@ -98,6 +98,9 @@ class Country(TrackedModel):
         ]
 
     class Tracking:
+        url_name = "meetings:country_detail"
+        history_url_name = "meetings:country_history"
+        url_field = "code"
         search_fields = ["code", "name_en", "name_ru"]
         changes_filters = {"country": "code"}
 

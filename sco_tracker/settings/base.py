@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "concurrency",
     "csp",
     "axes",
+    "import_export",
     "sco_tracker.tracking",
     "meetings",
     "indicators",

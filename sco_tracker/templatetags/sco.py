@@ -43,6 +43,12 @@ SECTIONS = [
         ("commitment_list", "commitment_detail", "commitment_history"),
     ),
     (
+        "compliance",
+        "meetings:compliance",
+        _("Compliance"),
+        ("compliance", "compliance_method", "country_detail", "country_history"),
+    ),
+    (
         "indicators",
         "indicators:indicator_list",
         _("Indicators"),

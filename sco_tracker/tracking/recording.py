@@ -212,7 +212,9 @@ def record_revision(instance, *, created: bool = False) -> bool:
     """Write one revision of ``instance`` unless nothing tracked changed since the last;
     returns whether one was written. Needs an active ``revision()``."""
     context = require_revision(instance)
-    previous = latest_revision(instance)
+    # A record inserted in this block has no earlier revision worth reading (a reused id's
+    # deletion row would make no difference): one query less per imported row.
+    previous = None if created else latest_revision(instance)
     if not created and previous is not None and not differs_from(instance, previous):
         return False
     history_type = "+" if created or previous is None else "~"

@@ -10,6 +10,10 @@ with the reason — or returns it with a note. Reviewers' own saves publish at o
 
 A proposal is validated like any save; it is shown by binding the change form to it, and
 applied by saving that bound form, so what a reviewer publishes is exactly what was shown.
+Imports make proposals from field values (``propose``) through the same forms.
+
+The module is long because proposals live in the change form's own terms (its views,
+its forms and their data) and are kept together here.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from contextlib import contextmanager
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.forms import BooleanField
 from django.forms.formsets import all_valid
 from django.http import HttpResponseRedirect, QueryDict
 from django.middleware.csrf import get_token
@@ -34,6 +40,7 @@ from ..diffs import Change, display_value
 from ..models import PendingChange
 from ..recording import current_revision, revision, tracked_fields
 from ..states import PublicationState, publish_permission
+from .forms import CHANGE_REASON_FIELD
 
 # Posted keys that are not part of the proposal.
 NOT_KEPT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_saveasnew", "_submit"}
@@ -366,3 +373,94 @@ def row_changes(formset) -> list[Change]:
                     )
                 )
     return changes
+
+
+# --- proposals made from field values (imports) ------------------------------------------
+
+
+def post_value(value) -> str:
+    """A value as a browser posts it in a form field."""
+    if isinstance(value, models.Model):
+        value = value.pk
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def posted_fields(form) -> list[tuple[str, list[str]]]:
+    """An unbound form's fields as a browser posts them when nothing is touched."""
+    posted = []
+    for name, formfield in form.fields.items():
+        bound = form[name]
+        value = bound.value()
+        if isinstance(formfield, BooleanField):
+            posted += [(bound.html_name, ["on"])] if value else []
+        else:
+            items = value if isinstance(value, list | tuple) else [value]
+            posted.append((bound.html_name, [post_value(item) for item in items]))
+    return posted
+
+
+def change_form_data(model_admin, request, obj) -> QueryDict:
+    """``obj``'s change form as a browser would post it untouched: the form and inline
+    formsets the admin builds for it (as ``bound_forms`` does), read without rendering."""
+    fields = flatten_fieldsets(model_admin.get_fieldsets(request, obj))
+    forms = [model_admin.get_form(request, obj, change=True, fields=fields)(instance=obj)]
+    prefixes: dict[str, int] = {}
+    for formset_class, inline in model_admin.get_formsets_with_inlines(request, obj):
+        prefix = formset_class.get_default_prefix()
+        prefixes[prefix] = prefixes.get(prefix, 0) + 1
+        if prefixes[prefix] != 1 or not prefix:
+            prefix = f"{prefix}-{prefixes[prefix]}"
+        queryset = inline.get_queryset(request)
+        formset = formset_class(instance=obj, prefix=prefix, queryset=queryset)
+        forms += [formset.management_form, *formset.forms]
+    data = QueryDict(mutable=True)
+    for form in forms:
+        for key, values in posted_fields(form):
+            data.setlist(key, values)
+    return data
+
+
+def propose(model_admin, request, obj, values: dict, reason: str) -> PendingChange:
+    """Make ``obj``'s proposal from field values, as if ``request.user`` had typed them
+    into its change form and saved (an import does this for a published record).
+
+    The form data start from the record's proposal if it has one (continued, as the change
+    form continues it), else from the record as it is (``change_form_data``); ``values``
+    ({field name: value}, a list for a many-to-many set; records or keys) and ``reason``
+    are written over them; the result is validated like a save (``bound_forms``: the
+    form, its inlines, the record's version) and stored. ``ValidationError`` ({field:
+    [messages]}) when the form refuses it: then nothing is stored."""
+    pending = pending_for(obj)
+    data = form_data(pending, request) if pending else change_form_data(model_admin, request, obj)
+    for name, value in values.items():
+        items = list(value) if isinstance(value, list | tuple | set) else [value]
+        data.setlist(name, [post_value(item) for item in items])
+    data[CHANGE_REASON_FIELD] = reason
+    kept = {key: items for key, items in data.lists() if key not in NOT_KEPT | {PENDING_REVISION}}
+    candidate = PendingChange(form_data=kept, revision=pending.revision if pending else 1)
+    form, formsets, valid = model_admin.bound_forms(request, obj, candidate)
+    if not valid:
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        for formset in formsets:
+            rows = [m for row in formset.errors for texts in row.values() for m in texts]
+            errors.setdefault(NON_FIELD_ERRORS, []).extend([*formset.non_form_errors(), *rows])
+        raise ValidationError({name: texts for name, texts in errors.items() if texts})
+    with transaction.atomic():
+        pending, created = PendingChange.objects.select_for_update().get_or_create(
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=obj.pk,
+            defaults={
+                "form_data": kept,
+                "reason": reason,
+                "created_by": request.user,
+                "updated_by": request.user,
+            },
+        )
+        if not created:
+            pending.form_data, pending.reason, pending.updated_by = kept, reason, request.user
+            pending.revision += 1
+            pending.note = ""
+            pending.save()
+    return pending
