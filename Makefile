@@ -11,7 +11,7 @@ PASSWORD_FILE := var/editor-password
 REVIEWER_PASSWORD_FILE := var/reviewer-password
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run setup test fuzz check lint format lock screenshots benchmark clean
+.PHONY: install run setup test fuzz check lint format lock screenshots bench clean
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -67,10 +67,6 @@ lint: check
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-## benchmark: time the public pages on generated data (set DATABASE_URL to PostgreSQL)
-benchmark: install
-	$(BIN)/python manage.py benchmark
 
 ## bench: public pages and admin over HTTP (gunicorn) on 100,000 generated figures × 10
 ## revisions, against a by-the-docs baseline; DATABASE_URL must point at PostgreSQL (the bench
