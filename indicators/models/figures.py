@@ -205,6 +205,8 @@ class Figure(PublishableModel):
         constraints = figure_constraints()
         indexes = [
             models.Index(fields=["period_start", "period_end"], name="figure_period_idx"),
+            # The lists' order (Meta.ordering): an indicator's figures newest first.
+            models.Index(fields=["indicator", "-period_end", "id"], name="figure_list_order_idx"),
         ]
 
     class Tracking:

@@ -44,6 +44,7 @@ class Indicator(PublishableModel):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["name_en"]
+        indexes = [models.Index(fields=["name_en"], name="indicator_name_idx")]
         permissions = [("publish_indicator", _("Can publish and withdraw indicators"))]
         constraints = [
             PublishableModel.state_constraint("indicator"),
