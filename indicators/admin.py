@@ -50,6 +50,7 @@ class FigureAdmin(ImportExportAdmin, PublishableAdmin):
         "stated_by",
     ]
     list_display_links = ["indicator", "display_value"]
+    list_per_page = 50  # a screenful or two; rendering, not SQL, is most of the page
     list_filter = [
         "state",
         "indicator",
@@ -58,7 +59,6 @@ class FigureAdmin(ImportExportAdmin, PublishableAdmin):
         "comparator",
         "unit",
         "meeting",
-        "source",
     ]
     list_select_related = ["indicator", "country", "source", "stated_by"]
     search_fields = [
@@ -72,8 +72,7 @@ class FigureAdmin(ImportExportAdmin, PublishableAdmin):
         "country__name_en",
         "country__name_ru",
     ]
-    date_hierarchy = "period_end"
-    ordering = ["indicator__name_en", "-period_end"]
+    ordering = ["indicator__name_en", "-period_end", "id"]  # as figure_list_order_idx
     autocomplete_fields = ["indicator", "country", "stated_by", "meeting", "source"]
     fieldsets = [
         (

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,9 @@ from sco_tracker.tracking.views import FilteredListView, detail_format, permanen
 from .charts import build_chart
 from .filters import FigureFilter, IndicatorFilter
 from .models import MULTIPLIER_WORDS, Figure, Indicator, unit_symbol
+
+FIGURES_PER_PAGE = 50
+CHART_POINTS = 300
 
 FIGURE_FIELDS = {
     "id": ("integer", _("The figure's number on this site.")),
@@ -186,14 +190,22 @@ def indicator_detail(request, slug):
     indicator = get_published_or_404(
         Indicator.objects.published(as_of=as_of).with_related("topic"), slug=slug
     )
-    figures = (
-        Figure.objects.published(as_of=as_of)
-        .filter(indicator_id=indicator.pk)
-        .with_related("country", "stated_by", "source", "meeting")
-        .order_by("period_end", "country__name_en", "id")
-        .instances()
+    published = Figure.objects.published(as_of=as_of).filter(indicator_id=indicator.pk)
+    # The table is paginated, keys first (the page's rows alone are read whole); the
+    # chart draws the most recent CHART_POINTS figures: an indicator with thousands of
+    # figures costs what one with a hundred does.
+    paginator = Paginator(
+        published.order_by("-period_end", "country__name_en", "id").values_list("pk", flat=True),
+        FIGURES_PER_PAGE,
     )
-    attach_revision_info(figures, as_of)
+    page = paginator.get_page(request.GET.get("page"))
+    keys = list(page.object_list)
+    rows = published.filter(pk__in=keys).with_related("country", "stated_by", "source", "meeting")
+    found = {figure.pk: figure for figure in rows.instances()}
+    page.object_list = [found[key] for key in keys if key in found]
+    attach_revision_info(page.object_list, as_of)
+    charted = published.with_related("country").order_by("-period_end", "-id")
+    charted = list(reversed(charted[:CHART_POINTS].instances()))
     unit_label = " ".join(
         part
         for part in (
@@ -207,8 +219,11 @@ def indicator_detail(request, slug):
         "indicators/indicator_detail.html",
         {
             "indicator": indicator,
-            "figures": figures,
-            "chart": build_chart(indicator, figures, unit_label),
+            "page_obj": page,
+            "figures": page.object_list,
+            "figure_count": paginator.count,
+            "charted_count": len(charted),
+            "chart": build_chart(indicator, charted, unit_label),
             "unit_label": unit_label,
         },
     )

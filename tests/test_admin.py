@@ -577,3 +577,21 @@ def test_model_level_constraints_hold_without_forms(db):
         with pytest.raises(IntegrityError), revision(reason="code that skips validation"):
             country.save()
         country.refresh_from_db()
+
+
+@pytest.mark.parametrize(
+    ("term", "indicator"),
+    [
+        ("transi", "transit-freight"),  # a word's beginning, as editors type
+        ("Transit freight", "transit-freight"),
+        ("Kazakh railway", "railway-corridors"),  # a related record's name and its own
+    ],
+)
+def test_the_figure_changelist_searches_as_editors_type(seed, editor_client, term, indicator):
+    """The change list searches the record's text and its related records' (full text
+    on PostgreSQL), drafts included, by word beginnings."""
+    response = editor_client.get(admin_url(Figure, "changelist"), {"q": term})
+    assert response.status_code == 200
+    shown = {figure.indicator.slug for figure in response.context["cl"].result_list}
+    assert indicator in shown, shown
+    assert len(shown) < Indicator.objects.count()

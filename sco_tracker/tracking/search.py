@@ -49,26 +49,42 @@ def meaningful_words(words: list[str]) -> list[str]:
     return [word for word, count in zip(words, counts, strict=True) if count]
 
 
+def prefix_query(word: str, config: str) -> SearchQuery:
+    """``word`` as a word beginning: each of its lexemes quoted (so no character in it is
+    tsquery syntax) and the last one marked as a prefix."""
+    lexemes = [part for part in re.split(r"[\W_]+", word) if part]
+    if not lexemes:
+        return SearchQuery(word, config=config, search_type="plain")
+    terms = [f"'{lexeme}'" for lexeme in lexemes]
+    terms[-1] += ":*"
+    return SearchQuery(" & ".join(terms), config=config, search_type="raw")
+
+
 class SearchQuerySetMixin:
     """``search(text)`` for a TrackedQuerySet, in either tense."""
 
-    def search(self, text: str):
-        words = meaningful_words(search_words(text or ""))
+    def search(self, text: str, prefix: bool = False):
+        """Records matching every word of ``text``; with ``prefix``, words match as word
+        beginnings too ("transi" finds "transit"), as editors type in the admin."""
+        words = search_words(text or "") if prefix else meaningful_words(search_words(text or ""))
         queryset = self
         for word in words:
-            queryset = queryset.filter(self.word_match(word))
+            queryset = queryset.filter(self.word_match(word, prefix))
         return queryset
 
-    def word_match(self, word: str) -> Q:
-        match = Q(pk__in=self.own_matches(word))
+    def word_match(self, word: str, prefix: bool = False) -> Q:
+        """Records whose own text, or a related record's, matches ``word``: one ``IN``
+        over the union of the matching keys, each part found through its own index
+        (an ``OR`` of subqueries would test every row of the table against each)."""
+        base = self.model._default_manager.all()
+        parts = [self.own_matches(word, prefix).order_by()]
         for lookup, label in self.record_model.tracking.search_related:
             related = self.at_same_time(apps.get_model(label))
-            match |= self.relation_q(
-                lookup, related.filter(pk__in=related.own_matches(word)).values("id")
-            )
-        return match
+            matches = related.filter(pk__in=related.own_matches(word, prefix)).values("id")
+            parts.append(base.filter(self.relation_q(lookup, matches)).order_by().values("pk"))
+        return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
 
-    def own_matches(self, word: str):
+    def own_matches(self, word: str, prefix: bool = False):
         """Primary keys of rows whose own text columns match ``word``."""
         base = self.model._default_manager.all()
         fields = self.record_model.tracking.search_fields
@@ -77,7 +93,11 @@ class SearchQuerySetMixin:
         if connection.vendor == "postgresql":
             query = None
             for config in SEARCH_CONFIGS:
-                part = SearchQuery(word, config=config, search_type="plain")
+                part = (
+                    prefix_query(word, config)
+                    if prefix
+                    else SearchQuery(word, config=config, search_type="plain")
+                )
                 query = part if query is None else query | part
             return (
                 base.annotate(search_document=search_vector(fields))

@@ -1,0 +1,128 @@
+"""Page cost does not grow with the data: every public page, and the admin change list,
+search, change form and history, runs the same number of queries with the seed data and
+with several times more records and revisions (issue 11). Counts, never wall time."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from indicators.models import Figure, Indicator
+from meetings.models import Country
+from sco_tracker.tracking.recording import revision
+from tests.factories import IndicatorFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("seed")
+
+PUBLIC_PAGES = [
+    "/",
+    "/figures/",
+    "/figures/?page=2&per_page=10",
+    "/figures/?country=KZ&year=2024",
+    "/figures/?q=trade",
+    "/figures/?sort=-value",
+    "/figures/?format=csv",
+    "/figures/?format=json",
+    "/figures/3/",
+    "/figures/3/history/",
+    "/indicators/",
+    "/indicators/trade-with-sco-members/",
+    "/meetings/",
+    "/meetings/chg-24-moscow-2025/",
+    "/commitments/",
+    "/commitments/6/",
+    "/compliance/",
+    "/countries/KZ/",
+    "/ru/figures/",
+]
+ADMIN_PAGES = [
+    "/admin/indicators/figure/",
+    "/admin/indicators/figure/?q=trade",
+    "/admin/indicators/figure/?country__id__exact=1",
+    "/admin/indicators/figure/3/change/",
+    "/admin/indicators/figure/3/history/",
+    "/admin/indicators/indicator/",
+    "/admin/meetings/commitment/",
+]
+
+
+def grow(figures: int = 120, revisions: int = 3) -> None:
+    """More of everything a page reads: published indicators, figures for the seed's
+    countries and the seed's indicator, each figure revised several times."""
+    user = UserFactory(username="grower", is_staff=True)
+    source = SourceFactory(text="Товарооборот превысил $10 млрд. " * 3)
+    countries = list(Country.objects.filter(code__in=["KZ", "KG", "RU", "CN", "UZ", "TJ"]))
+    indicators = [IndicatorFactory(state="published") for _ in range(4)]
+    indicators.append(Indicator.objects.get(slug="trade-with-sco-members"))
+    created = []
+    with revision(user=user, reason="More data"):
+        for n in range(figures):
+            start = datetime.date(1950 + n // len(countries), 1, 1)
+            created.append(
+                Figure.objects.create(
+                    indicator=indicators[n % len(indicators)],
+                    country=countries[n % len(countries)],
+                    scope="country",
+                    as_stated="более $10 млрд",
+                    comparator="more_than",
+                    value=Decimal("10"),
+                    unit_multiplier=9,
+                    unit="USD",
+                    period_start=start,
+                    period_end=start.replace(month=12, day=31),
+                    period_label=str(start.year),
+                    source=source,
+                    quote="Товарооборот превысил $10 млрд.",
+                    state="published",
+                )
+            )
+    for step in range(1, revisions):
+        with revision(user=user, reason=f"Revised, step {step}"):
+            for figure in created:
+                figure.value += Decimal("1.5")
+                figure.save()
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def counts(client, urls) -> dict[str, int]:
+    for url in urls:  # once to warm per-process caches (content types, permissions)
+        count_queries(client, url)
+    return {url: count_queries(client, url) for url in urls}
+
+
+def test_public_pages_cost_the_same_with_more_data(client):
+    # Time travel to the seed's moment: after grow() the same records, more history.
+    moment = timezone.now().isoformat()
+    pages = [*PUBLIC_PAGES, f"/figures/?as_of={moment}", f"/figures/3/?as_of={moment}"]
+    pages = [page.replace("+", "%2B") for page in pages]
+    before = counts(client, pages)
+    grow()
+    after = counts(client, pages)
+    assert after == before
+    assert Figure.objects.published().count() > 100
+
+
+def test_admin_pages_cost_the_same_with_more_data(superuser_client):
+    before = counts(superuser_client, ADMIN_PAGES)
+    grow()
+    after = counts(superuser_client, ADMIN_PAGES)
+    assert after == before
+    assert all(count <= 20 for count in after.values()), after
+
+
+def test_the_figure_changelist_runs_no_facet_counts_unless_asked(superuser_client):
+    """Facets are one aggregate per filter over the whole table: only on request."""
+    plain = count_queries(superuser_client, "/admin/indicators/figure/")
+    with_facets = count_queries(superuser_client, "/admin/indicators/figure/?_facets=True")
+    assert with_facets > plain
