@@ -84,7 +84,8 @@ def read_csv(text: str) -> tablib.Dataset:
         header = next(reader, [])
         return table(header, list(reader))
     except csv.Error as error:
-        raise FileError(_("The file is not a readable CSV table: %(error)s") % {"error": error})
+        message = _("The file is not a readable CSV table: %(error)s") % {"error": error}
+        raise FileError(message) from error
 
 
 def read_xlsx(data: bytes) -> tablib.Dataset:
