@@ -595,3 +595,41 @@ def test_the_figure_changelist_searches_as_editors_type(seed, editor_client, ter
     shown = {figure.indicator.slug for figure in response.context["cl"].result_list}
     assert indicator in shown, shown
     assert len(shown) < Indicator.objects.count()
+
+
+def test_pickers_tell_similar_records_apart(seed, editor_client):
+    """Indicators with their unit and topic, meetings with their dates; the chosen record
+    is shown with the same label when the form opens."""
+    answer = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "indicators",
+            "model_name": "figure",
+            "field_name": "indicator",
+            "term": "transit",
+        },
+    ).json()
+    labels = [result["text"] for result in answer["results"]]
+    assert "Transit freight volume — million t · Transport and logistics" in labels, labels
+    answer = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "indicators",
+            "model_name": "figure",
+            "field_name": "meeting",
+            "term": "Moscow",
+        },
+    ).json()
+    assert any("(2025-11-17–2025-11-18)" in result["text"] for result in answer["results"]), answer
+    figure = Figure.objects.filter(indicator__slug="transit-freight").first()
+    page = editor_client.get(admin_url(Figure, "change", figure.pk)).content.decode()
+    assert "Transit freight volume — million t · Transport and logistics" in page
+
+
+def test_the_figure_form_shows_decimals_as_entered_and_the_normalised_value_grouped(
+    kz_trade, editor_client
+):
+    page = editor_client.get(admin_url(Figure, "change", kz_trade.pk)).content.decode()
+    assert 'name="value" value="67"' in page
+    assert "67.000000" not in page
+    assert "67,000,000,000 USD" in page

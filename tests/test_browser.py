@@ -190,6 +190,72 @@ def test_no_serious_accessibility_violations(live_seed, browser):
     assert failures == {}
 
 
+def serious_violations(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+ADMIN_PAGE_TYPES = [
+    "/admin/",
+    "/admin/indicators/figure/",
+    "/admin/indicators/figure/3/change/",
+    "/admin/indicators/figure/add/",
+    "/admin/indicators/figure/3/history/",
+    "/admin/meetings/commitment/6/change/",
+    "/admin/review/",
+]
+
+
+def test_admin_pages_have_no_serious_accessibility_violations(live_seed, browser):
+    """The editors' pages too: the change list, the change and add forms (pickers with
+    an accessible name), the history and the review queue."""
+    EditorFactory(username="editor")
+    context = browser.new_context(bypass_csp=True, locale="en-GB")
+    page = context.new_page()
+    log_in(page, live_seed)
+    failures = {}
+    for path in ADMIN_PAGE_TYPES:
+        page.goto(live_seed.url + path)
+        serious = serious_violations(page)
+        if serious:
+            failures[path] = serious
+    context.close()
+    assert failures == {}
+
+
+def test_the_figure_changelist_fits_1280_pixels(live_seed, browser):
+    """Indicator, subject, value, period, state and last change, without scrolling."""
+    EditorFactory(username="editor")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_seed)
+    page.goto(f"{live_seed.url}/admin/indicators/figure/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    headers = page.locator("#result_list thead th").all_inner_texts()
+    for column in ("INDICATOR", "SUBJECT", "VALUE", "PERIOD", "STATE", "LAST CHANGED"):
+        assert any(column in header.upper() for header in headers), headers
+    context.close()
+
+
+def test_no_public_page_scrolls_sideways_on_a_phone(live_seed, browser):
+    """At 375 px, tables stack or scroll inside their own box; the page never does."""
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    overflowing = {}
+    for path in PAGE_TYPES:
+        page.goto(live_seed.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            overflowing[path] = width
+    context.close()
+    assert overflowing == {}
+
+
 def test_compliance_pages_with_scores_pass_axe_and_fit_a_phone(live_seed, browser):
     """With published scores in the matrix: no serious accessibility violation, and at
     375 px wide nothing scrolls sideways but the tables, inside their own boxes."""

@@ -10,7 +10,14 @@ from sco_tracker.localized import localized
 from sco_tracker.tracking.models import PublishableModel
 
 from .querysets import IndicatorQuerySet
-from .units import MeasureKind, Unit, UnitMultiplier, units_fit_measure_kind
+from .units import (
+    MULTIPLIER_WORDS,
+    MeasureKind,
+    Unit,
+    UnitMultiplier,
+    unit_symbol,
+    units_fit_measure_kind,
+)
 
 
 class Indicator(PublishableModel):
@@ -73,6 +80,20 @@ class Indicator(PublishableModel):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+    @property
+    def picker_label(self) -> str:
+        """In the admin's pickers: "Transit freight volume — million t · Transport"."""
+        unit = " ".join(
+            str(part)
+            for part in (
+                MULTIPLIER_WORDS.get(self.default_unit_multiplier, ""),
+                unit_symbol(self.default_unit),
+            )
+            if str(part)
+        )
+        topic = f" · {self.topic}" if self.topic_id else ""
+        return f"{self.name} — {unit}{topic}"
 
     @property
     def definition(self) -> str:

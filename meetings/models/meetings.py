@@ -132,6 +132,15 @@ class Meeting(PublishableModel):
         return self.title
 
     @property
+    def picker_label(self) -> str:
+        """In the admin's pickers, with its dates: meetings of one body share a title."""
+        start, end = self.start_date, self.end_date
+        if start is None:
+            return str(self)
+        dates = start.isoformat() if start == end or end is None else f"{start}–{end}"
+        return f"{self} ({dates})"
+
+    @property
     def title(self) -> str:
         return localized(self, "title")
 

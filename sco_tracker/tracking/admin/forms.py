@@ -1,6 +1,8 @@
 """Forms of the tracked admin: a reason on every write, the record's version on every
 form, list edit and action."""
 
+from decimal import Decimal
+
 from concurrency.admin import ConcurrentManagementForm
 from concurrency.compat import concurrency_param_name
 from django import forms
@@ -11,6 +13,7 @@ from django.forms.models import BaseModelFormSet
 from django.utils.translation import gettext_lazy as _
 
 from ..locking import OptimisticLockFormMixin, SeenRevisionField, describe_conflict
+from .pickers import picker_label
 
 CHANGE_REASON_FIELD = "change_reason"
 LIST_REASON_FIELD = "list_change_reason"
@@ -29,7 +32,20 @@ def check_key(field, value) -> None:
         ) from error
 
 
+class DecimalAsEnteredInput(forms.NumberInput):
+    """A stored decimal shown as an editor would type it: 33.3, not the column's padded
+    "33.300000"."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            value = format(value.normalize(), "f")
+        return super().format_value(value)
+
+
 class SafeModelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return picker_label(obj)
+
     def to_python(self, value):
         if value not in self.empty_values:
             check_key(self, value)
@@ -37,6 +53,9 @@ class SafeModelChoiceField(forms.ModelChoiceField):
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return picker_label(obj)
+
     def _check_values(self, value):
         for key in value if isinstance(value, list | tuple) else ():
             if key not in self.empty_values:

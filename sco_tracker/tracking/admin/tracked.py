@@ -12,6 +12,8 @@ import contextvars
 from concurrency.exceptions import RecordModifiedError
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -23,6 +25,7 @@ from ..recording import current_revision, revision
 from .forms import (
     CHANGE_REASON_FIELD,
     LIST_REASON_FIELD,
+    DecimalAsEnteredInput,
     ReasonActionForm,
     ReasonChangelistFormSet,
     SafeAutocompleteSelect,
@@ -39,6 +42,10 @@ _unchanged: contextvars.ContextVar[bool | None] = contextvars.ContextVar("unchan
 BOOKKEEPING_FIELDS = {CHANGE_REASON_FIELD, "version", "seen_revision", "pending_revision"}
 
 
+def url_name(request) -> str:
+    return getattr(getattr(request, "resolver_match", None), "url_name", None) or ""
+
+
 def content_changed(form) -> bool:
     return any(name not in BOOKKEEPING_FIELDS for name in form.changed_data)
 
@@ -53,6 +60,7 @@ class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
     # total one more: at 100,000 records that is most of a changelist's time. Facets are
     # shown on request (the admin's "Show counts" link); the total is not counted.
     show_facets = admin.ShowFacets.ALLOW
+    formfield_overrides = {models.DecimalField: {"widget": DecimalAsEnteredInput}}
     show_full_result_count = False
 
     # --- the form -------------------------------------------------------------------
@@ -102,10 +110,36 @@ class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
         keep Django's substring search of ``search_fields``."""
         # A NUL character cannot reach PostgreSQL in a query; it matches nothing anyway.
         search_term = search_term.replace("\x00", "")
-        autocomplete = getattr(request.resolver_match, "url_name", "") == "autocomplete"
+        autocomplete = url_name(request) in ("autocomplete", "admin_autocomplete")
         if autocomplete or not self.model.tracking.search_fields or not search_term.strip():
             return super().get_search_results(request, queryset, search_term)
         return queryset.search(search_term, prefix=True), False
+
+    # --- the change list's "last changed" column ------------------------------------
+
+    def get_queryset(self, request):
+        """With ``last_changed`` in ``list_display``, the change list reads each row's
+        newest revision date — for the page's rows only (a subquery the database runs per
+        row shown, over the history's record index)."""
+        queryset = super().get_queryset(request)
+        on_changelist = url_name(request).endswith("_changelist")
+        if on_changelist and "last_changed" in self.get_list_display(request):
+            newest = (
+                self.model.history.filter(id=OuterRef("pk"))
+                .order_by("-history_date", "-history_id")
+                .values("history_date")[:1]
+            )
+            queryset = queryset.annotate(last_changed_at=Subquery(newest))
+        return queryset
+
+    @admin.display(description=_("last changed"), ordering="last_changed_at")
+    def last_changed(self, obj):
+        moment = getattr(obj, "last_changed_at", None)
+        return (
+            formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+            if moment
+            else "—"
+        )
 
     def view_on_site(self, obj):
         """Only a record readers can see gets a “View on site” link."""
