@@ -10,8 +10,9 @@ REVIEWER_USERNAME ?= reviewer
 PASSWORD_FILE := var/editor-password
 REVIEWER_PASSWORD_FILE := var/reviewer-password
 PYTEST_ARGS ?= -n auto
+WEB_CONCURRENCY ?= 2
 
-.PHONY: install run setup test fuzz check lint format lock screenshots bench clean
+.PHONY: install run serve setup test fuzz check lint format lock screenshots bench clean
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -45,6 +46,21 @@ setup: install
 ## run: setup, then serve on http://127.0.0.1:8000 (safe to run again)
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## serve: production — gunicorn (WEB_CONCURRENCY workers, default 2) on $(HOST):$(PORT) with
+## sco_tracker.settings.production and whitenoise, after collectstatic and migrate. Needs
+## SECRET_KEY (>= 50 random characters) and ALLOWED_HOSTS (comma-separated) in the
+## environment, and DATABASE_URL (PostgreSQL; SQLite in var/ otherwise). Optional:
+## DATABASE_REPLICA_URL (public reads on a streaming replica), DATABASE_CONN_MAX_AGE
+## (default 60), TRUSTED_PROXY_COUNT, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT=0 without a
+## TLS proxy, RELEASE (part of every ETag; defaults to the commit). See README.
+serve: export DJANGO_SETTINGS_MODULE := sco_tracker.settings.production
+serve: export RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn sco_tracker.wsgi --workers $(WEB_CONCURRENCY) --bind $(HOST):$(PORT) \
+		--access-logfile -
 
 ## test: the whole suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
 test: install

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.as_of: the moment a public page shows (?as_of=), read once for every view.
     "sco_tracker.tracking.middleware.AsOfMiddleware",
+    # ETag, Last-Modified and Cache-Control on public pages; 304 before the view runs.
+    "sco_tracker.tracking.conditional.ConditionalPublicMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
