@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from indicators.models import Figure, Indicator
 from meetings.models import Assessment, Meeting
+from sco_tracker.tracking.freshness import cached_until_public_change
 
 
 def home(request):
@@ -15,7 +16,13 @@ def home(request):
         .with_related("indicator", "country")
         .recently_revised(6)
     )
-    key_indicators = Indicator.objects.published(as_of=as_of).key_indicators()
+    # Counting every figure of every indicator is the home page's one costly read: kept
+    # until the next public revision.
+    key_indicators = cached_until_public_change(
+        "home-key-indicators",
+        lambda: Indicator.objects.published(as_of=as_of).key_indicators().instances(),
+        as_of=as_of,
+    )
     assessments = Assessment.objects.published(as_of=as_of).count()
     return render(
         request,
@@ -23,7 +30,7 @@ def home(request):
         {
             "latest_meetings": latest_meetings.instances(),
             "recent_figures": recent_figures,
-            "key_indicators": key_indicators.instances(),
+            "key_indicators": key_indicators,
             "assessments": assessments,
         },
     )

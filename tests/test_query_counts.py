@@ -126,3 +126,29 @@ def test_the_figure_changelist_runs_no_facet_counts_unless_asked(superuser_clien
     plain = count_queries(superuser_client, "/admin/indicators/figure/")
     with_facets = count_queries(superuser_client, "/admin/indicators/figure/?_facets=True")
     assert with_facets > plain
+
+
+def test_the_home_pages_key_indicators_are_read_once_until_a_public_change(client, reviewer):
+    """The costly count behind "key indicators" is cached, and a publication shows at once."""
+    first = count_queries(client, "/")
+    assert count_queries(client, "/") < first
+    indicator = IndicatorFactory(state="published", name_en="Freshly published indicator")
+    source = SourceFactory(text="Товарооборот превысил $10 млрд. " * 3)
+    with revision(user=reviewer, reason="Many figures"):
+        for year in range(1990, 2010):
+            Figure.objects.create(
+                indicator=indicator,
+                scope="sco",
+                as_stated="более $10 млрд",
+                comparator="more_than",
+                value=Decimal("10"),
+                unit_multiplier=9,
+                unit="USD",
+                period_start=datetime.date(year, 1, 1),
+                period_end=datetime.date(year, 12, 31),
+                period_label=str(year),
+                source=source,
+                quote="Товарооборот превысил $10 млрд.",
+                state="published",
+            )
+    assert "Freshly published indicator" in client.get("/").content.decode()

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.cache import cache
 from django.db import connections, models, router
 
 from .options import tracked_models
+
+# A cached value is dropped by its key (the newest public revision) long before this.
+CACHE_SECONDS = 24 * 3600
 
 
 def latest_public_change(using: str | None = None) -> datetime.datetime | None:
@@ -59,3 +63,20 @@ def _query(alias: str) -> tuple[str, list]:
             params.extend(sql_params)
         _queries[alias] = (f"SELECT {', '.join(columns)}", params)
     return _queries[alias]
+
+
+def cached_until_public_change(name: str, compute, *, as_of=None):
+    """``compute()``, kept in Django's cache until the next public revision (or for good,
+    for a moment in the past): for figures that are costly to work out and read on every
+    visit, such as aggregates over every figure on the home page. The key holds the
+    moment shown and the newest public revision, so no change is ever served stale."""
+    stamp = latest_public_change()
+    key = ":".join(
+        [
+            "tracking",
+            name,
+            as_of.isoformat() if as_of is not None else "now",
+            stamp.isoformat() if stamp is not None else "-",
+        ]
+    )
+    return cache.get_or_set(key, compute, timeout=CACHE_SECONDS)
