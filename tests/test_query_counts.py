@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -130,6 +131,7 @@ def test_the_figure_changelist_runs_no_facet_counts_unless_asked(superuser_clien
 
 def test_the_home_pages_key_indicators_are_read_once_until_a_public_change(client, reviewer):
     """The costly count behind "key indicators" is cached, and a publication shows at once."""
+    cache.clear()
     first = count_queries(client, "/")
     assert count_queries(client, "/") < first
     indicator = IndicatorFactory(state="published", name_en="Freshly published indicator")
