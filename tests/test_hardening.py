@@ -430,12 +430,13 @@ def test_sources_made_in_code_need_a_revision():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not shutil.which("pg_dump"), reason="needs the PostgreSQL client tools")
-def test_pg_dump_restores_history_byte_for_byte(tmp_path, editor):
+def test_pg_dump_restores_history_byte_for_byte(tmp_path, reviewer):
     """The documented backup (``pg_dump -Fc`` / ``pg_restore``) brings back every history
-    row exactly: each historical table's rows hash the same in the restored database."""
+    row exactly: each historical table's rows hash the same in the restored database.
+    (A reviewer's edit: an editor's change to a published figure would wait as a proposal.)"""
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL backup")
-    client = signed_in(editor)
+    client = signed_in(reviewer)
     url = reverse("admin:indicators_figure_change", args=[FIGURE])
     client.post(url, changeform_data(client.get(url), value="68", change_reason="Newer"))
     settings = connection.settings_dict
