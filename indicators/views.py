@@ -1,10 +1,11 @@
-from django.core.exceptions import ValidationError
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import check_quote_in_source
+from meetings import quotes
 from sco_tracker.tracking.exports import record_json
 from sco_tracker.tracking.public import attach_revision_info, get_published_or_404
 from sco_tracker.tracking.views import FilteredListView, detail_format, permanent_link
@@ -49,7 +50,10 @@ FIGURE_FIELDS = {
     "quote": ("string", _("The sentence stating it, verbatim.")),
     "quote_verified": (
         "boolean",
-        _("Whether the quote is found verbatim in the source's archived text."),
+        _(
+            "Whether the quote is found verbatim in the source's archived text (up to "
+            "spacing, quotation marks and dashes); empty when no text is on file."
+        ),
     ),
     "note": ("string", _("How the editors read the statement (English).")),
     "note_ru": ("string", _("The editors' note in Russian.")),
@@ -61,6 +65,10 @@ FIGURE_FIELDS = {
     "source_publisher": ("string", _("Who published it.")),
     "source_published_on": ("date", _("When, if the document says.")),
     "source_url": ("string", _("Where it is published, if it has an address.")),
+    "source_page": (
+        "string",
+        _("The source's page on this site: its archived text, with the quote highlighted."),
+    ),
     "revisions": ("integer", _("Public revisions of the figure, as its page counts them.")),
     "last_revised": ("datetime", _("When it was last revised in public.")),
 }
@@ -120,13 +128,20 @@ class FigureListView(FilteredListView):
     def get_queryset(self):
         return super().get_queryset().with_normalised_value()
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # An export checks each source and quote once, whatever the number of rows.
+        self.quote_checks = {}
+
     def export_row(self, figure):
-        return figure_row(figure, self.absolute(figure))
+        source_page = self.absolute(figure.source)
+        return figure_row(figure, self.absolute(figure), source_page, self.quote_checks)
 
 
-def figure_row(figure, url) -> dict:
+def figure_row(figure, url, source_page, checks=None) -> dict:
     """One figure as exports give it: the number and how it was stated, what kind of
-    number it is, its period, who stated it where, and the source to cite."""
+    number it is, its period, who stated it where, and the source to cite (with its page
+    here, at the same moment)."""
     source = figure.source
     return {
         "id": figure.pk,
@@ -157,7 +172,7 @@ def figure_row(figure, url) -> dict:
         "base_period_label": figure.base_period_label,
         "as_stated": figure.as_stated,
         "quote": figure.quote,
-        "quote_verified": quote_verified(figure.quote, source),
+        "quote_verified": quote_verified(figure.quote, source, checks),
         "note": figure.note or None,
         "note_ru": figure.note_ru or None,
         "stated_by": figure.stated_by.name if figure.stated_by else None,
@@ -168,21 +183,21 @@ def figure_row(figure, url) -> dict:
         "source_publisher": source.publisher,
         "source_published_on": source.published_on,
         "source_url": source.url or None,
+        "source_page": source_page,
         "revisions": figure.revision_count,
         "last_revised": figure.last_revised,
     }
 
 
-def quote_verified(quote: str, source) -> bool | None:
+def quote_verified(quote: str, source, checks=None) -> bool | None:
     """Whether the quote appears verbatim in the source's archived text (None: no text on
-    file to check it against)."""
-    if not (quote and source.text):
-        return None
-    try:
-        check_quote_in_source(quote, source)
-    except ValidationError:
-        return False
-    return True
+    file to check it against). ``checks`` keeps the answers of one export."""
+    if checks is None:
+        return quotes.quote_verified(quote, source)
+    key = (source.pk, quote)
+    if key not in checks:
+        checks[key] = quotes.quote_verified(quote, source)
+    return checks[key]
 
 
 def indicator_detail(request, slug):
@@ -239,7 +254,11 @@ def figure_detail(request, pk):
     )
     permalink = permanent_link(request, figure)
     if output == "json":
-        return record_json(figure_row(figure, permalink))
+        # The source's page at the moment of the figure's permanent link.
+        moment = request.as_of or figure.last_revised
+        query = "?" + urlencode({"as_of": moment.isoformat()}) if moment else ""
+        source_page = request.build_absolute_uri(figure.source.get_absolute_url() + query)
+        return record_json(figure_row(figure, permalink, source_page))
     return render(
         request,
         "indicators/figure_detail.html",

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from sco_tracker.tracking.views import RecordHistoryView
 
-from . import views
+from . import sources, views
 from .models import Country, Meeting
 
 app_name = "meetings"
@@ -22,6 +22,7 @@ urlpatterns = [
         views.CommitmentHistoryView.as_view(),
         name="commitment_history",
     ),
+    path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("compliance/method/", views.compliance_method, name="compliance_method"),
     re_path(r"^countries/(?P<code>[A-Z]{2})/$", views.country_detail, name="country_detail"),

@@ -23,6 +23,7 @@ from .models import (
     Topic,
     score_text,
 )
+from .quotes import quote_verified
 
 
 def attach_meeting_lists(meetings, as_of):
@@ -166,6 +167,8 @@ class CommitmentListView(FilteredListView):
         "target_date",
         "quotes",
         "sources",
+        "quotes_verified",
+        "source_pages",
         "revisions",
         "last_revised",
     )
@@ -188,6 +191,8 @@ class CommitmentListView(FilteredListView):
             "target_date": commitment.target_date,
             "quotes": [quote.quote for quote in commitment.quote_list],
             "sources": [quote.source.title for quote in commitment.quote_list],
+            "quotes_verified": [quote_verified(q.quote, q.source) for q in commitment.quote_list],
+            "source_pages": [self.absolute(quote.source) for quote in commitment.quote_list],
             "revisions": commitment.revision_count,
             "last_revised": commitment.last_revised,
         }

@@ -167,6 +167,7 @@ PAGE_TYPES = [
     "/compliance/method/",
     "/countries/KZ/",
     "/ru/compliance/",
+    "/sources/1/",
 ]
 
 

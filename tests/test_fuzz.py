@@ -35,6 +35,12 @@ PATHS = [
     "/commitments/6/history/",
     "/changes/",
     "/changes/feed/",
+    "/compliance/",
+    "/compliance/method/",
+    "/countries/KZ/",
+    "/countries/XX/",
+    "/sources/1/",
+    "/sources/999999/",
 ]
 KEYS = [
     "indicator",
@@ -59,6 +65,8 @@ KEYS = [
     "format",
     "page",
     "per_page",
+    "before",
+    "period",
     "lang",
     "x",
 ]

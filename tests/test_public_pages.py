@@ -368,6 +368,7 @@ def test_figure_json_row(client):
         "source_publisher": "Правительство Республики Казахстан",
         "source_published_on": None,
         "source_url": None,
+        "source_page": f"http://testserver/sources/{figure.source_id}/",
         "revisions": 1,
         "last_revised": figure.history.get().history_date.isoformat(),
     }

@@ -37,6 +37,7 @@ PUBLIC_PAGES = [
     "/commitments/6/",
     "/compliance/",
     "/countries/KZ/",
+    "/sources/1/",
     "/ru/figures/",
 ]
 ADMIN_PAGES = [

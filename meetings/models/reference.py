@@ -10,27 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from sco_tracker.localized import localized
 from sco_tracker.tracking.models import TrackedModel
 
+from ..quotes import closest_passage, mismatch_error, quote_found
+from ..quotes import normalise_space as normalise_space  # kept importable from here
+
 # Lets constraints say ``code__length=2``.
 models.CharField.register_lookup(Length)
 
 
-def normalise_space(text: str) -> str:
-    return " ".join(text.split())
-
-
 def check_quote_in_source(quote: str, source: "Source | None") -> None:
-    """A quote must appear verbatim in its source's text (when the text is on file)."""
+    """A quote must appear verbatim in its source's text (when the text is on file), up
+    to whitespace, quotation marks and dashes; if not, the error shows the closest
+    passage and the first character where the two differ."""
     if not (quote and source is not None and source.text):
         return
-    if normalise_space(quote) not in normalise_space(source.text):
+    if not quote_found(quote, source):
         raise ValidationError(
-            {
-                "quote": _(
-                    "This quote does not appear verbatim in the text of “%(source)s”. "
-                    "Copy it exactly from the source."
-                )
-                % {"source": source.title}
-            }
+            {"quote": mismatch_error(source, closest_passage(quote, source.text))}
         )
 
 
@@ -198,6 +193,7 @@ class Source(TrackedModel):
         ]
 
     class Tracking:
+        url_name = "meetings:source_detail"
         search_fields = ["title", "publisher"]
 
     def __str__(self):
