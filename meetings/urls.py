@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from sco_tracker.tracking.views import RecordHistoryView
 
-from . import sources, views
+from . import compliance_views, sources, views
 from .models import Country, Meeting
 
 app_name = "meetings"
@@ -23,9 +23,11 @@ urlpatterns = [
         name="commitment_history",
     ),
     path("sources/<int:pk>/", sources.source_detail, name="source_detail"),
-    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
-    path("compliance/method/", views.compliance_method, name="compliance_method"),
-    re_path(r"^countries/(?P<code>[A-Z]{2})/$", views.country_detail, name="country_detail"),
+    path("compliance/", compliance_views.ComplianceView.as_view(), name="compliance"),
+    path("compliance/method/", compliance_views.compliance_method, name="compliance_method"),
+    re_path(
+        r"^countries/(?P<code>[A-Z]{2})/$", compliance_views.country_detail, name="country_detail"
+    ),
     re_path(
         r"^countries/(?P<code>[A-Z]{2})/history/$",
         RecordHistoryView.as_view(model=Country),

@@ -1,27 +1,28 @@
-from django.shortcuts import render
+"""The public pages of meetings and commitments: lists (with their exports), records
+(HTML or ``?format=json``, with a permanent link and a citation) and histories."""
 
-from sco_tracker.tracking.public import get_published_or_404
+from django.shortcuts import render
+from django.utils import timezone
+
+from sco_tracker.tracking.exports import record_json
+from sco_tracker.tracking.public import attach_revision_info, get_published_or_404
 from sco_tracker.tracking.timetravel import children_lists, m2m_lists
 from sco_tracker.tracking.views import (
-    EXPORT_FORMATS,
     FilteredListView,
-    ListControlsForm,
     RecordHistoryView,
-    list_context,
+    detail_format,
+    permanent_link,
 )
 
 from . import compliance
-from .filters import CommitmentFilter, ComplianceFilter, MeetingFilter
+from .filters import CommitmentFilter, MeetingFilter
 from .models import (
     Assessment,
     Commitment,
     CommitmentQuote,
-    Country,
     Delegation,
     Meeting,
     Session,
-    Topic,
-    score_text,
 )
 from .quotes import quote_verified
 
@@ -106,12 +107,24 @@ class MeetingListView(FilteredListView):
         }
 
 
+def list_view(view_class, request):
+    """A list view set up for ``request``, for its ``export_row`` (a record's JSON has the
+    same fields as the list's exports)."""
+    view = view_class()
+    view.setup(request)
+    return view
+
+
 def meeting_detail(request, slug):
+    output = detail_format(request)
     as_of = request.as_of
     meeting = get_published_or_404(
         Meeting.objects.published(as_of=as_of).with_related("host_country", "chair"), slug=slug
     )
     attach_meeting_lists([meeting], as_of)
+    attach_revision_info([meeting], as_of)
+    if output == "json":  # the list export's fields, for this one record
+        return record_json(list_view(MeetingListView, request).export_row(meeting))
     sessions = children_lists(
         [meeting], Session, "meeting", as_of, related=("with_person",), order_by=("date", "id")
     )[meeting.pk]
@@ -143,6 +156,8 @@ def meeting_detail(request, slug):
             "commitments": commitments,
             "figures": figures,
             "sources": sources,
+            "permalink": permanent_link(request, meeting),
+            "retrieved": timezone.now(),
         },
     )
 
@@ -199,11 +214,15 @@ class CommitmentListView(FilteredListView):
 
 
 def commitment_detail(request, pk):
+    output = detail_format(request)
     as_of = request.as_of
     commitment = get_published_or_404(
         Commitment.objects.published(as_of=as_of).with_related("meeting", "topic"), id=pk
     )
     attach_commitment_lists([commitment], as_of)
+    attach_revision_info([commitment], as_of)
+    if output == "json":  # the list export's fields, for this one record
+        return record_json(list_view(CommitmentListView, request).export_row(commitment))
     assessments = (
         Assessment.objects.published(as_of=as_of)
         .filter(commitment_id=commitment.pk)
@@ -223,6 +242,8 @@ def commitment_detail(request, pk):
             "compliance": compliance.commitment_tables(
                 assessments, compliance.member_states(as_of)
             ),
+            "permalink": permanent_link(request, commitment),
+            "retrieved": timezone.now(),
         },
     )
 
@@ -240,161 +261,3 @@ class CommitmentHistoryView(RecordHistoryView):
             kwargs["pk"], request.as_of, show_editor_names=request.user.is_staff
         )
         return super().get(request, **kwargs)
-
-
-# --- compliance ---------------------------------------------------------------------------
-
-
-class ComplianceView(FilteredListView):
-    """``/compliance/``: for one meeting, its commitments × SCO members, one matrix per
-    assessment period, with averages; as CSV or JSON, one row per assessment (every
-    meeting unless one is chosen). Without a meeting, the page shows the latest assessed."""
-
-    model = Assessment
-    related = ("commitment__meeting", "commitment__topic", "country")
-    filterset_class = ComplianceFilter
-    template_name = "meetings/compliance.html"
-    export_name = "compliance"
-    export_columns = (
-        "id",
-        "url",
-        "commitment_id",
-        "commitment",
-        "meeting",
-        "topic",
-        "country",
-        "country_name",
-        "period_start",
-        "period_end",
-        "period",
-        "score",
-        "score_label",
-        "justification_en",
-        "justification_ru",
-        "evidence",
-        "revisions",
-        "last_revised",
-    )
-
-    def attach(self, objects):
-        compliance.attach_evidence(objects, self.as_of)
-
-    def export_row(self, assessment):
-        commitment = assessment.commitment
-        return {
-            "id": assessment.pk,
-            "url": self.absolute(assessment),
-            "commitment_id": commitment.pk,
-            "commitment": commitment.title,
-            "meeting": commitment.meeting.slug,
-            "topic": commitment.topic.slug if commitment.topic else None,
-            "country": assessment.country.code,
-            "country_name": assessment.country.name,
-            "period_start": assessment.period_start,
-            "period_end": assessment.period_end,
-            "period": assessment.period_label,
-            "score": assessment.score,
-            "score_label": score_text(assessment.score),
-            "justification_en": assessment.justification_en,
-            "justification_ru": assessment.justification_ru,
-            "evidence": [compliance.evidence_text(item) for item in assessment.evidence_list],
-            "revisions": assessment.revision_count,
-            "last_revised": assessment.last_revised,
-        }
-
-    def absolute(self, obj):
-        url = super().absolute(obj.commitment)
-        return f"{url}#assessment-{obj.pk}"
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") in EXPORT_FORMATS:
-            return super().get(request, *args, **kwargs)
-        data = request.GET.copy()
-        if not data.get("meeting"):
-            meeting = compliance.default_meeting(self.as_of)
-            if meeting is not None:
-                data["meeting"] = meeting.slug
-        controls = ListControlsForm(request.GET)
-        queryset = Assessment.objects.published(as_of=self.as_of).with_related("country")
-        filterset = self.filterset_class(data, queryset=queryset, request=request)
-        valid = filterset.is_valid()
-        if not (controls.is_valid() and valid):
-            return self.render_matrices(filterset, controls, data, None, [], status=400)
-        chosen = filterset.form.cleaned_data
-        meeting = None
-        if chosen.get("meeting"):
-            meeting = get_published_or_404(
-                Meeting.objects.published(as_of=self.as_of), slug=chosen["meeting"]
-            )
-        return self.render_matrices(filterset, controls, data, meeting, filterset.qs.instances())
-
-    def render_matrices(self, filterset, controls, data, meeting, assessments, status=200):
-        context = list_context(self.request, controls, None, status=status)
-        query = data.copy()
-        for name in ("page", "format", "per_page"):
-            query.pop(name, None)
-        context.update(
-            filter=filterset,
-            query_string=query.urlencode(),
-            result_count=len(assessments),
-            meeting=meeting,
-            chosen_by_default=meeting is not None and not self.request.GET.get("meeting"),
-            matrices=self.matrices(filterset, meeting, assessments) if status == 200 else [],
-        )
-        return render(self.request, self.template_name, context, status=status)
-
-    def matrices(self, filterset, meeting, assessments):
-        if meeting is None:
-            return []
-        chosen = filterset.form.cleaned_data
-        commitments = Commitment.objects.published(as_of=self.as_of).filter(meeting_id=meeting.pk)
-        if chosen.get("topic"):
-            topics = Topic.objects.published(as_of=self.as_of).filter(slug=chosen["topic"])
-            commitments = commitments.filter(topic_id__in=topics.values("id"))
-        if chosen.get("country"):
-            countries = Country.objects.published(as_of=self.as_of).filter(code=chosen["country"])
-            countries = countries.instances()
-        else:
-            countries = compliance.member_states(self.as_of)
-        countries = compliance.assessed_countries(countries, assessments)
-        periods = compliance.by_period(assessments)
-        if not periods and chosen.get("period"):
-            # A period chosen with nothing assessed in it: its matrix, empty.
-            labels = dict(filterset.filters["period"].extra["choices"])
-            periods = [compliance.Period(label=labels.get(chosen["period"], ""))]
-        commitments = commitments.instances()
-        return [compliance.matrix(period, commitments, countries) for period in periods or [None]]
-
-
-def country_detail(request, code):
-    """A country: its SCO status and its compliance assessments, with its average per
-    period over the scores present."""
-    as_of = request.as_of
-    country = get_published_or_404(Country.objects.published(as_of=as_of), code=code)
-    assessments = (
-        Assessment.objects.published(as_of=as_of)
-        .filter(country_id=country.pk)
-        .with_related("commitment__meeting")
-        .instances()
-    )
-    compliance.attach_evidence(assessments, as_of)
-    periods = []
-    for period in compliance.by_period(assessments):
-        period.assessments.sort(
-            key=lambda a: (-a.commitment.meeting.start_date.toordinal(), a.commitment.pk)
-        )
-        scores = [assessment.score for assessment in period.assessments]
-        periods.append((period, compliance.summary(scores, len(scores))))
-    return render(
-        request,
-        "meetings/country_detail.html",
-        {
-            "country": country,
-            "periods": periods,
-            "overall": compliance.summary([a.score for a in assessments], len(assessments)),
-        },
-    )
-
-
-def compliance_method(request):
-    return render(request, "meetings/compliance_method.html")

@@ -546,7 +546,7 @@ def test_figure_list_queries_do_not_grow_with_page_size(
 def test_other_pages_use_a_fixed_number_of_queries(
     client, many_figures, django_assert_max_num_queries, url
 ):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):  # the meeting page: 15 (its parts, the citation)
         assert client.get(url).status_code == 200
 
 
@@ -567,3 +567,24 @@ def test_search_queries_are_bounded(client, many_figures, django_assert_max_num_
 def test_detail_pages_link_their_history(client, page, history):
     assert f'href="{history}"' in client.get(page).content.decode()
     assert client.get(history).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "list_path"),
+    [
+        ("/meetings/chg-24-moscow-2025/", "/meetings/"),
+        ("/commitments/6/", "/commitments/"),
+    ],
+)
+def test_meeting_and_commitment_pages_cite_themselves_and_answer_json(client, path, list_path):
+    """A permanent link to the version shown, a citation, and ``?format=json`` with the
+    fields of the list's export."""
+    page = client.get(path).content.decode()
+    assert "Cite this" in page
+    assert "SCO Tracker, revision of" in page
+    assert f"http://testserver{path}?as_of=" in page
+    record = client.get(path, {"format": "json"}).json()
+    rows = client.get(list_path, {"format": "json", "per_page": 200}).json()["results"]
+    (row,) = [row for row in rows if row["id"] == record["id"]]
+    assert record == row
+    assert client.get(path, {"format": "xml"}).status_code == 404
