@@ -16,13 +16,19 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
-from .recording import historical_m2m_model, tracked_fields, tracked_m2m_fields
+from .recording import (
+    historical_m2m_model,
+    tracked_fields,
+    tracked_foreign_keys,
+    tracked_m2m_fields,
+)
 from .states import PublicationState, PublicKind
 from .timetravel import as_instance
 
@@ -158,11 +164,12 @@ class RelatedNames:
     def __init__(self, model, records, *, public: bool):
         self.public = public
         self.names: dict[tuple[type, object], str] = {}
+        # The live records read on the way ({(model, pk): record}), public or not.
+        self.records: dict[tuple[type, object], models.Model] = {}
         wanted: dict[type, set] = {}
-        for f in tracked_fields(model):
-            if isinstance(f, models.ForeignKey):
-                ids = {getattr(r, f.attname) for r in records} - {None}
-                wanted.setdefault(f.related_model, set()).update(ids)
+        for f in tracked_foreign_keys(model):
+            ids = {getattr(r, f.attname) for r in records} - {None}
+            wanted.setdefault(f.related_model, set()).update(ids)
         self.m2m: dict[str, dict[int, list]] = {}
         for f in tracked_m2m_fields(model):
             target = get_m2m_reverse_field_name(f)
@@ -181,13 +188,21 @@ class RelatedNames:
                 self.load(related_model, ids)
 
     def load(self, related_model, ids) -> None:
-        found = {obj.pk: str(obj) for obj in related_model._default_manager.filter(pk__in=ids)}
-        gone = ids - set(found)
+        """One query for the live records (each marked public now or not, where that is
+        in question); one more only for records deleted since."""
+        records = related_model._default_manager.filter(pk__in=ids).order_by()
         options = getattr(related_model, "tracking", None)
-        if self.public and options is not None and (options.publishable or options.parents):
-            public = related_model._default_manager.all().published().filter(pk__in=found)
-            visible = set(public.values_list("pk", flat=True))
-            found = {pk: name for pk, name in found.items() if pk in visible}
+        check = self.public and options is not None and (options.publishable or options.parents)
+        if check:
+            public = related_model._default_manager.all().published().filter(pk=OuterRef("pk"))
+            records = records.annotate(public_now=Exists(public.order_by()))
+        found, read = {}, set()
+        for obj in records:
+            read.add(obj.pk)
+            self.records[(related_model, obj.pk)] = obj
+            if not check or obj.public_now:
+                found[obj.pk] = str(obj)
+        gone = ids - read
         if gone and hasattr(related_model, "history"):
             history = related_model.history.filter(id__in=gone)
             if self.public:
@@ -196,6 +211,16 @@ class RelatedNames:
                 found[row.id] = str(as_instance(row))
         for pk, name in found.items():
             self.names[(related_model, pk)] = name
+
+    def attach(self, instance) -> None:
+        """Give ``instance`` (the record whose revisions these are) the related records
+        already read, so that naming it reads none of them again."""
+        model = type(instance)
+        for f in tracked_foreign_keys(model):
+            field = model._meta.get_field(f.name)
+            obj = self.records.get((f.related_model, getattr(instance, f.attname)))
+            if obj is not None and not field.is_cached(instance):
+                field.set_cached_value(instance, obj)
 
     def name(self, related_model, pk) -> str:
         if pk is None:
@@ -206,6 +231,11 @@ class RelatedNames:
     def m2m_names(self, m2m_field, record) -> str:
         ids = self.m2m.get(m2m_field.name, {}).get(record.history_id, [])
         return ", ".join(sorted(self.name(m2m_field.related_model, pk) for pk in ids)) or "—"
+
+
+def related_names(model, records: list, older=None, *, public: bool) -> RelatedNames:
+    """The names ``describe_revisions`` reads for the same arguments."""
+    return RelatedNames(model, [*records, *([older] if older is not None else [])], public=public)
 
 
 def field_change(model_field, old_record, new_record, names: RelatedNames) -> Change | None:
@@ -246,13 +276,21 @@ def describe_changes(model, old_record, new_record, names: RelatedNames) -> list
 
 
 def describe_revisions(
-    model, records: list, older=None, *, public: bool, show_editor_names: bool = False
+    model,
+    records: list,
+    older=None,
+    *,
+    public: bool,
+    show_editor_names: bool = False,
+    names: RelatedNames | None = None,
 ) -> list[Revision]:
     """``records`` newest first; ``older`` is the revision just before the last of them,
     so the last one can be diffed too. ``public``: the records are public revisions,
-    described as readers see them (a withdrawal or deletion shows no field changes)."""
+    described as readers see them (a withdrawal or deletion shows no field changes).
+    ``names``: the related names, when the caller read them (``related_names``)."""
     chain = [*records, *([older] if older is not None else [])]
-    names = RelatedNames(model, chain, public=public)
+    if names is None:
+        names = RelatedNames(model, chain, public=public)
     revisions = []
     for index, record in enumerate(records):
         previous = chain[index + 1] if index + 1 < len(chain) else None

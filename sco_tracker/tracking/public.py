@@ -13,6 +13,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from .recording import history_manager
 from .search import SearchQuerySetMixin
 from .states import PublicationState
 from .timetravel import materialize, snapshot
@@ -27,6 +28,8 @@ class TrackedQuerySet(SearchQuerySetMixin, models.QuerySet):
         self.moment = None
         self.related_names: tuple[str, ...] = ()
         self.public_only = False
+        # ``published(as_of=…)`` as it came, not narrowed yet (``shared_snapshots``).
+        self.whole_snapshot = False
 
     def _clone(self):
         clone = super()._clone()
@@ -62,7 +65,10 @@ class TrackedQuerySet(SearchQuerySetMixin, models.QuerySet):
         if as_of is not None and self.moment is None:
             if self.query.where or self.query.annotations:
                 raise ValueError("published(as_of=…) starts from the model's manager")
-            return snapshot(self.record_model, as_of).with_related(*self.related_names).published()
+            queryset = snapshot(self.record_model, as_of).with_related(*self.related_names)
+            queryset = queryset.published()
+            queryset.whole_snapshot = not self.related_names
+            return queryset
         options = self.record_model.tracking
         queryset = self.filter(state=PublicationState.PUBLISHED) if options.publishable else self
         for foreign_key, optional in options.parents:
@@ -92,7 +98,7 @@ class TrackedQuerySet(SearchQuerySetMixin, models.QuerySet):
         """``revision_count`` and ``last_revised`` from the public revisions (up to the
         snapshot's moment)."""
         model = self.record_model
-        history = model.history.filter(id=OuterRef("id")).public()
+        history = history_manager(model).filter(id=OuterRef("id")).public()
         if self.moment is not None:
             history = history.filter(history_date__lte=self.moment)
         count = history.order_by().values("id").annotate(n=Count("*")).values("n")[:1]
@@ -122,7 +128,7 @@ def attach_revision_info(objects, moment=None) -> None:
     if not objects:
         return
     model = type(objects[0])
-    history = model.history.public().filter(id__in=[obj.pk for obj in objects])
+    history = history_manager(model).public().filter(id__in=[obj.pk for obj in objects])
     if moment is not None:
         history = history.filter(history_date__lte=moment)
     info = {

@@ -17,6 +17,7 @@ change nobody can account for is exactly what this site exists to prevent.
 from __future__ import annotations
 
 import contextvars
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -151,17 +152,41 @@ def latest_revision(instance):
     )
 
 
+@functools.cache
+def history_manager(model):
+    """``model.history`` (the manager of all its revisions), built once: each access to
+    ``model.history`` builds a manager class of its own (``Manager.from_queryset``,
+    which inspects every method of the QuerySet: about a millisecond)."""
+    return model.history
+
+
+def history_model(model):
+    return history_manager(model).model
+
+
+@functools.cache
+def _tracked(model) -> tuple[tuple, tuple, tuple]:
+    fields = tuple(history_model(model).tracked_fields)
+    foreign_keys = tuple(f for f in fields if isinstance(f, models.ForeignKey))
+    return fields, foreign_keys, tuple(history_model(model)._history_m2m_fields)
+
+
 def tracked_fields(model) -> list[models.Field]:
-    return list(model.history.model.tracked_fields)
+    return list(_tracked(model)[0])
+
+
+def tracked_foreign_keys(model) -> list[models.ForeignKey]:
+    """The tracked fields that are foreign keys (as the history table has them)."""
+    return list(_tracked(model)[1])
 
 
 def tracked_m2m_fields(model) -> list[models.ManyToManyField]:
-    return list(model.history.model._history_m2m_fields)
+    return list(_tracked(model)[2])
 
 
 def historical_m2m_model(model, m2m_field):
     """The table holding ``m2m_field``'s values for each revision of ``model``."""
-    return getattr(model.history.model, m2m_field.name).model
+    return getattr(history_model(model), m2m_field.name).model
 
 
 def _comparable(model_field: models.Field, value):

@@ -7,16 +7,18 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from .changes import ChangesForm, changes_queryset, describe_page, paginate_changes
-from .diffs import describe_revisions
+from .diffs import describe_revisions, related_names
 from .exports import ExportMixin, export_errors
 from .public import attach_revision_info
-from .timetravel import as_instance, materialize
+from .recording import history_manager
+from .timetravel import as_instance, materialize, shared_snapshots
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -116,21 +118,51 @@ class FilteredListView(ExportMixin, View):
     def attach(self, objects) -> None:
         """Give each record of a page the related lists its row shows."""
 
-    def prepare(self, rows) -> list:
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(request, "as_of", None) is None:
+            return super().dispatch(request, *args, **kwargs)
+        # As of a moment, the filters' menus and the rows' related records are the same
+        # snapshots: each is read once.
+        with shared_snapshots():
+            return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self, rows, *, revision_info: bool = True) -> list:
         objects = materialize(rows, moment=self.as_of, related=self.related)
-        attach_revision_info(objects, self.as_of)
+        if revision_info:
+            attach_revision_info(objects, self.as_of)
         self.attach(objects)
         return objects
 
     def page_of(self, queryset, page_number, per_page):
         """The page's rows, found by key first: the sort, the skipping of earlier pages
         and the count read only keys; whole rows are read for the page alone."""
+        if self.as_of is not None:
+            return self.page_as_of(queryset, page_number, per_page)
         paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
         # A page past the end shows the last page.
         page = paginator.page(min(page_number, paginator.num_pages))
         keys = list(page.object_list)
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
         page.object_list = self.prepare([rows[key] for key in keys if key in rows])
+        return page
+
+    def page_as_of(self, queryset, page_number, per_page):
+        """As of a moment, the keys of the whole list are read sorted, in one query: the
+        snapshot is worked out once, where a count and then a page of keys would each
+        work it out again (and a page of keys with a LIMIT tempts PostgreSQL into walking
+        the history record by record). The page's whole rows follow, with their revision
+        info, in a second query."""
+        keys = list(queryset.values_list("pk", flat=True))
+        paginator = Paginator(keys, per_page)
+        # A page past the end shows the last page.
+        page = paginator.page(min(page_number, paginator.num_pages))
+        keys = list(page.object_list)
+        rows = queryset.order_by().filter(pk__in=keys)
+        if "revision_count" not in rows.query.annotations:
+            rows = rows.with_revision_info()
+        rows = {row.pk: row for row in rows}
+        found = [rows[key] for key in keys if key in rows]
+        page.object_list = self.prepare(found, revision_info=False)
         return page
 
     def get(self, request, *args, **kwargs):
@@ -189,9 +221,12 @@ class RecordHistoryView(View):
         value = kwargs[field]
         lookup = "id" if field == "pk" else field
         as_of = request.as_of
+        controls = ListControlsForm(request.GET)
+        if not controls.is_valid():
+            raise Http404
         current = self.model.objects.published(as_of=as_of).filter(**{lookup: value})
         current = next(iter(current[:1].instances()), None)
-        history = self.model.history.public()
+        history = history_manager(self.model).public()
         if as_of is not None:
             history = history.filter(history_date__lte=as_of)
         if current is not None:
@@ -202,14 +237,22 @@ class RecordHistoryView(View):
                 raise Http404
             pk = latest["id"]
         revisions = history.filter(id=pk).select_related("history_user").newest_first()
-        controls = ListControlsForm(request.GET)
-        paginator = Paginator(revisions, self.per_page)
-        if not controls.is_valid() or paginator.count == 0:
-            raise Http404
-        page = paginator.page(min(controls.cleaned_data.get("page") or 1, paginator.num_pages))
-        rows = list(page.object_list)
-        older = revisions[page.end_index() : page.end_index() + 1].first()
-        latest = rows[0] if page.number == 1 else revisions.first()
+        page, older = self.revisions_page(revisions, controls.cleaned_data.get("page") or 1)
+        rows = page.object_list
+        names = related_names(self.model, rows, older, public=True)
+        described = describe_revisions(
+            self.model,
+            rows,
+            older,
+            public=True,
+            show_editor_names=request.user.is_staff,
+            names=names,
+        )
+        if current is not None:
+            names.attach(current)  # its title names them: read once, for the diffs
+            latest = None
+        else:
+            latest = rows[0] if page.number == 1 else revisions.first()
         return render(
             request,
             self.template_name,
@@ -221,12 +264,29 @@ class RecordHistoryView(View):
                 "deleted": current is None and latest.public_kind == "deleted",
                 "withdrawn": current is None and latest.public_kind == "withdrawn",
                 "gone_on": latest.history_date if current is None else None,
-                "revisions": describe_revisions(
-                    self.model, rows, older, public=True, show_editor_names=request.user.is_staff
-                ),
+                "revisions": described,
                 "page_obj": page,
             },
         )
+
+    def revisions_page(self, revisions, number: int):
+        """The page of ``revisions`` and the revision just older than its last (to diff
+        that one too), with the count, in one query: the page's rows and one more, each
+        carrying the count of all (a window function). A page past the end costs a count
+        more and shows the last page; no revision at all is a 404."""
+        counted = revisions.annotate(revisions_in_all=Window(Count("*")))
+        size = self.per_page
+        rows = list(counted[(number - 1) * size : number * size + 1])
+        if not rows and number > 1:
+            number = max(1, -(-revisions.count() // size))
+            rows = list(counted[(number - 1) * size : number * size + 1])
+        if not rows:
+            raise Http404
+        paginator = Paginator(revisions, size)
+        paginator.count = rows[0].revisions_in_all
+        page = paginator.page(number)
+        page.object_list, older = rows[:size], (rows[size] if len(rows) > size else None)
+        return page, older
 
 
 class ChangesView(ExportMixin, View):

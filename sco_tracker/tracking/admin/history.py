@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,10 +19,9 @@ from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..diffs import describe_revisions, side_by_side
+from ..diffs import describe_revisions, related_names, side_by_side
 from ..recording import recorded_m2m_ids, revision, tracked_fields, tracked_m2m_fields
 from ..timetravel import as_instance
 
@@ -32,7 +30,9 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
     object_history_list_template = "tracking/admin/history_list.html"
     object_history_form_template = "tracking/admin/revert_form.html"
     history_list_per_page = 50
-    history_list_display = ["revision_note"]
+    # The template shows the revision note itself (set with the diffs): simple-history
+    # would otherwise read the page once just to set a placeholder on each row.
+    history_list_display = []
 
     def save_model(self, request, obj, form, change):
         # Who and why come from the active revision(), not from attributes on the record.
@@ -52,29 +52,26 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
             .newest_first()
         )
 
-    def revision_note(self, record):
-        return ""  # filled in with the diffs (needs the revision before it)
-
-    revision_note.short_description = gettext_lazy("Revision")
-
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """Diffs in the admin history read like the public ones: labels, names, numbers
-        with their comparator and unit; every revision, private ones included."""
-        records = list(historical_records)
+        with their comparator and unit; every revision, private ones included.
+
+        ``historical_records`` is the page: its rows are read with the one revision after
+        them (the older one the last row is compared with), in one query."""
+        page = historical_records
+        if page.paginator.count == 0:
+            return
+        start, size = page.start_index() - 1, page.paginator.per_page
+        rows = list(page.paginator.object_list[start : start + size + 1])
+        records, older = rows[:size], (rows[size] if len(rows) > size else None)
+        page.object_list = records
         if not records:
             return
-        last = records[-1]
-        older = (
-            self.model.history.filter(id=last.id)
-            .filter(
-                Q(history_date__lt=last.history_date)
-                | Q(history_date=last.history_date, history_id__lt=last.history_id)
-            )
-            .newest_first()
-            .first()
-        )
+        names = related_names(self.model, records, older, public=False)
+        # The page's title names the record: with the related records just read.
+        request.revision_names = names
         described = describe_revisions(
-            self.model, records, older, public=False, show_editor_names=True
+            self.model, records, older, public=False, show_editor_names=True, names=names
         )
         for record, described_revision in zip(records, described, strict=True):
             record.history_delta_changes = [
@@ -84,6 +81,12 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
             record.revision_note = described_revision.reverted_note or capfirst(
                 described_revision.kind_label
             )
+
+    def history_view_title(self, request, obj):
+        names = getattr(request, "revision_names", None)
+        if names is not None:
+            names.attach(obj)
+        return super().history_view_title(request, obj)
 
     # --- comparing two revisions --------------------------------------------------------
 
