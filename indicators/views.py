@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from meetings import quotes
@@ -128,10 +129,11 @@ class FigureListView(FilteredListView):
     def get_queryset(self):
         return super().get_queryset().with_normalised_value()
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        # An export checks each source and quote once, whatever the number of rows.
-        self.quote_checks = {}
+    @cached_property
+    def quote_checks(self) -> dict:
+        """An export checks each source and quote once, whatever the number of rows (the
+        admin's export calls ``export_row`` on a view it builds itself)."""
+        return {}
 
     def export_row(self, figure):
         source_page = self.absolute(figure.source)

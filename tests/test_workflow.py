@@ -190,7 +190,9 @@ def test_review_queue(editor_client, reviewer_client, draft_figure):
 
 
 def test_state_filter_shows_counts(reviewer_client, draft_figure):
-    page = reviewer_client.get(CHANGELIST).content.decode()
+    """Counts per state on request (the admin's "Show counts"; not computed by default)."""
+    assert "draft (1)" not in reviewer_client.get(CHANGELIST).content.decode()
+    page = reviewer_client.get(CHANGELIST, {"_facets": "True"}).content.decode()
     assert "draft (1)" in page
     assert "published (13)" in page
 
