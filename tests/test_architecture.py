@@ -5,7 +5,7 @@
 3. No first-party module over 400 lines unless its docstring says why it is long.
 4. The admin's save hooks never read the request's raw data.
 5. Private attributes are set only by their own object (``self``/``cls``).
-6. Nothing reads the ``../shared`` directory outside the repository.
+6. Nothing reads the the sibling ``shared`` directory directory outside the repository.
 
 ``ARCHITECTURE_ROOT`` points the checks at another checkout (an older commit, say); by
 default they read the repository this file lives in. Every failure names file:line.
@@ -539,7 +539,7 @@ def test_private_attributes_are_set_only_on_self():
     assert not found, "Private attributes set from outside their object:\n" + "\n".join(found)
 
 
-# --- rule 6: nothing reads ../shared -----------------------------------------------------
+# --- rule 6: nothing reads the sibling shared directory ---------------------------------
 
 SHARED_TEXT = re.compile(r"shared[/\\]+seeds|\.\.[/\\]+shared\b")
 CONFIG_FILES = ("Makefile", "pyproject.toml", "setup.cfg", "tox.ini", "package.json")
@@ -604,12 +604,12 @@ def shared_reads(root):
 
 def test_nothing_reads_the_shared_directory():
     """The repository is self-contained: no first-party file (Python, tests included;
-    ``Makefile``; ``.ci/``; project configuration) mentions ``shared/seeds`` or
-    ``../shared``, nor builds a path joining ``"shared"`` onto ``BASE_DIR``'s parent
+    ``Makefile``; ``.ci/``; project configuration) names the seeds folder of the sibling
+    ``shared`` directory, nor builds a path joining ``"shared"`` onto ``BASE_DIR``'s parent
     (``Path(settings.BASE_DIR).parent / "shared" / …``, ``os.path.join(…)``,
     ``joinpath``). The seed documents live in ``fixtures/sources``."""
     found = shared_reads(ROOT)
-    assert not found, "Reads of ../shared:\n" + "\n".join(found)
+    assert not found, "Reads of the sibling shared directory:\n" + "\n".join(found)
 
 
 # --- the checks themselves fail where they should ----------------------------------------
