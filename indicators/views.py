@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from meetings import quotes
-from sco_tracker.tracking.exports import record_json
+from sco_tracker.tracking.exports import export_row_of, record_json
 from sco_tracker.tracking.public import attach_revision_info, get_published_or_404
 from sco_tracker.tracking.views import FilteredListView, detail_format, permanent_link
 
@@ -203,10 +203,14 @@ def quote_verified(quote: str, source, checks=None) -> bool | None:
 
 
 def indicator_detail(request, slug):
+    output = detail_format(request)
     as_of = request.as_of
-    indicator = get_published_or_404(
-        Indicator.objects.published(as_of=as_of).with_related("topic"), slug=slug
-    )
+    indicators = Indicator.objects.published(as_of=as_of).with_related("topic")
+    if output == "json":  # the list export's fields, for this one record
+        indicator = get_published_or_404(indicators.with_figure_count(), slug=slug)
+        attach_revision_info([indicator], as_of)
+        return record_json(export_row_of(IndicatorListView, request, indicator))
+    indicator = get_published_or_404(indicators, slug=slug)
     published = Figure.objects.published(as_of=as_of).filter(indicator_id=indicator.pk)
     # The table is paginated, keys first (the page's rows alone are read whole); the
     # chart draws the most recent CHART_POINTS figures: an indicator with thousands of

@@ -3,11 +3,14 @@ the method."""
 
 from django.shortcuts import render
 
-from sco_tracker.tracking.public import get_published_or_404
+from sco_tracker.tracking.exports import record_json
+from sco_tracker.tracking.public import attach_revision_info, get_published_or_404
 from sco_tracker.tracking.views import (
     EXPORT_FORMATS,
     FilteredListView,
     ListControlsForm,
+    absolute_url,
+    detail_format,
     list_context,
 )
 
@@ -142,15 +145,18 @@ class ComplianceView(FilteredListView):
 def country_detail(request, code):
     """A country: its SCO status and its compliance assessments, with its average per
     period over the scores present."""
+    output = detail_format(request)
     as_of = request.as_of
     country = get_published_or_404(Country.objects.published(as_of=as_of), code=code)
     assessments = (
         Assessment.objects.published(as_of=as_of)
         .filter(country_id=country.pk)
-        .with_related("commitment__meeting")
+        .with_related("commitment__meeting", "commitment__topic")
         .instances()
     )
     compliance.attach_evidence(assessments, as_of)
+    if output == "json":
+        return record_json(country_row(request, country, assessments))
     periods = []
     for period in compliance.by_period(assessments):
         period.assessments.sort(
@@ -167,6 +173,32 @@ def country_detail(request, code):
             "overall": compliance.summary([a.score for a in assessments], len(assessments)),
         },
     )
+
+
+def country_row(request, country, assessments) -> dict:
+    """A country as ``?format=json`` gives it: who it is in the SCO, its average over the
+    scores present (and how many), and its assessments with the compliance export's
+    fields."""
+    attach_revision_info([country], request.as_of)
+    if assessments:
+        attach_revision_info(assessments, request.as_of)
+    overall = compliance.summary([a.score for a in assessments], len(assessments))
+    export = ComplianceView()
+    export.setup(request)
+    return {
+        "code": country.code,
+        "url": absolute_url(request, country),
+        "name_en": country.name_en,
+        "name_ru": country.name_ru,
+        "sco_status": country.sco_status,
+        "sco_status_since": country.sco_status_since,
+        "scores": overall.count,
+        "average": overall.average,
+        "percentage": overall.percentage,
+        "assessments": [export.export_row(assessment) for assessment in assessments],
+        "revisions": country.revision_count,
+        "last_revised": country.last_revised,
+    }
 
 
 def compliance_method(request):

@@ -17,7 +17,9 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 
-from sco_tracker.tracking.public import get_published_or_404
+from sco_tracker.tracking.exports import record_json
+from sco_tracker.tracking.public import attach_revision_info, get_published_or_404
+from sco_tracker.tracking.views import absolute_url, detail_format
 
 from .models import CommitmentQuote, Evidence, Source
 from .quotes import find_quote
@@ -180,11 +182,42 @@ def highlighted(text: str, found: list[Citation]) -> list[list[Piece]]:
     return result
 
 
+def source_row(request, source, found: list[Citation]) -> dict:
+    """A source as ``?format=json`` gives it: what it is, its archived text, and the public
+    passages quoted from it — by which record, and whether each is found in the text."""
+    attach_revision_info([source], request.as_of)
+    return {
+        "id": source.pk,
+        "url": absolute_url(request, source),
+        "title": source.title,
+        "publisher": source.publisher,
+        "published_on": source.published_on,
+        "source_url": source.url or None,
+        "language": source.language,
+        "text": source.text or None,
+        "quotes": [
+            {
+                "number": citation.number,
+                "kind": citation.kind,
+                "record": request.build_absolute_uri(citation.url),
+                "quote": citation.quote,
+                "found_in_text": citation.span is not None if source.text else None,
+            }
+            for citation in found
+        ],
+        "revisions": source.revision_count,
+        "last_revised": source.last_revised,
+    }
+
+
 def source_detail(request, pk):
     """``/sources/<id>/``: what the source is, its text with the public quotes highlighted,
     and the records quoting it — now, or as of ``?as_of=``."""
+    output = detail_format(request)
     source = get_published_or_404(Source.objects.published(as_of=request.as_of), id=pk)
     found = citations(source, request.as_of, request.as_of_param)
+    if output == "json":
+        return record_json(source_row(request, source, found))
     return render(
         request,
         "meetings/source_detail.html",

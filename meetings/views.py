@@ -4,7 +4,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from sco_tracker.tracking.exports import record_json
+from sco_tracker.tracking.exports import export_row_of, record_json
 from sco_tracker.tracking.public import attach_revision_info, get_published_or_404
 from sco_tracker.tracking.timetravel import children_lists, m2m_lists
 from sco_tracker.tracking.views import (
@@ -107,14 +107,6 @@ class MeetingListView(FilteredListView):
         }
 
 
-def list_view(view_class, request):
-    """A list view set up for ``request``, for its ``export_row`` (a record's JSON has the
-    same fields as the list's exports)."""
-    view = view_class()
-    view.setup(request)
-    return view
-
-
 def meeting_detail(request, slug):
     output = detail_format(request)
     as_of = request.as_of
@@ -124,7 +116,7 @@ def meeting_detail(request, slug):
     attach_meeting_lists([meeting], as_of)
     attach_revision_info([meeting], as_of)
     if output == "json":  # the list export's fields, for this one record
-        return record_json(list_view(MeetingListView, request).export_row(meeting))
+        return record_json(export_row_of(MeetingListView, request, meeting))
     sessions = children_lists(
         [meeting], Session, "meeting", as_of, related=("with_person",), order_by=("date", "id")
     )[meeting.pk]
@@ -222,7 +214,7 @@ def commitment_detail(request, pk):
     attach_commitment_lists([commitment], as_of)
     attach_revision_info([commitment], as_of)
     if output == "json":  # the list export's fields, for this one record
-        return record_json(list_view(CommitmentListView, request).export_row(commitment))
+        return record_json(export_row_of(CommitmentListView, request, commitment))
     assessments = (
         Assessment.objects.published(as_of=as_of)
         .filter(commitment_id=commitment.pk)

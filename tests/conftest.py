@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import EditorFactory, ReviewerFactory, UserFactory
 
@@ -26,6 +27,16 @@ def seeded_models():
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label in SEEDED_APPS and not model._meta.proxy
     ]
+
+
+@pytest.fixture(autouse=True)
+def english_between_requests():
+    """Django's locale middleware leaves the last request's language active in the thread
+    (a request to /ru/ leaves Russian): each test starts in the site's default language,
+    whatever ran before it on the same worker."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -517,3 +517,20 @@ def test_compliance_pages_never_fail(client):
             assert content.endswith(b"\r\n")
 
     check()
+
+
+@pytest.mark.django_db
+def test_country_page_answers_json_with_the_compliance_exports_fields(client):
+    members = [CountryFactory(code=code) for code in ("AA", "AB")]
+    meeting = MeetingFactory(state="published", host_country=members[0])
+    commitment = CommitmentFactory(meeting=meeting, state="published")
+    AssessmentFactory(commitment=commitment, country=members[0], score=1, state="published")
+    AssessmentFactory(commitment=CommitmentFactory(meeting=meeting), country=members[0], score=-1)
+    record = client.get("/countries/AA/", {"format": "json"}).json()
+    assert record["code"] == "AA" and record["url"] == "http://testserver/countries/AA/"
+    assert (record["scores"], record["average"], record["percentage"]) == (1, "1", 100)
+    rows = client.get("/compliance/", {"format": "json", "country": "AA"}).json()["results"]
+    assert record["assessments"] == rows and len(rows) == 1  # the draft is not there
+    assert client.get("/countries/AB/", {"format": "json"}).json()["assessments"] == []
+    assert 'href="/countries/AA/?format=json"' in client.get("/countries/AA/").content.decode()
+    assert client.get("/countries/AA/", {"format": "csv"}).status_code == 404

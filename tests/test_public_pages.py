@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from indicators.models import Figure
+from indicators.models import Figure, Indicator
 from meetings.models import Commitment, Meeting
 from sco_tracker.tracking.recording import revision
 from tests.factories import FigureFactory
@@ -588,3 +588,18 @@ def test_meeting_and_commitment_pages_cite_themselves_and_answer_json(client, pa
     (row,) = [row for row in rows if row["id"] == record["id"]]
     assert record == row
     assert client.get(path, {"format": "xml"}).status_code == 404
+
+
+def test_indicator_page_answers_json_with_the_list_exports_fields(client):
+    """``?format=json`` on an indicator's page: its row of the indicator export (figures
+    counted as the list counts them), now and as of a past moment; drafts never count."""
+    path = "/indicators/transit-freight/"
+    record = client.get(path, {"format": "json"}).json()
+    rows = client.get("/indicators/", {"format": "json", "per_page": 200}).json()["results"]
+    (row,) = [row for row in rows if row["id"] == record["id"]]
+    assert record == row and record["figures"] >= 1
+    assert 'href="/indicators/transit-freight/?format=json"' in client.get(path).content.decode()
+    FigureFactory(indicator=Indicator.objects.get(slug="transit-freight"))  # a draft
+    assert client.get(path, {"format": "json"}).json()["figures"] == record["figures"]
+    assert client.get(path, {"format": "xml"}).status_code == 404
+    assert client.get(path, {"format": "json", "as_of": "2020-01-01"}).status_code == 404

@@ -492,3 +492,23 @@ def test_exports_check_each_source_and_quote_once(client, monkeypatch):
     rows_after, many = export()
     assert rows_after == rows + 30 and many == few
     assert len(calls) == distinct
+
+
+def test_source_page_answers_json(client):
+    """``?format=json``: what the source is, its archived text, and each public quote with
+    the record quoting it and whether it is found in the text; a draft's quote is absent."""
+    source = Source.objects.get(pk=KZ_SOURCE)
+    draft = FigureFactory(source=source, quote=UNQUOTED)
+    record = client.get(f"/sources/{KZ_SOURCE}/", {"format": "json"}).json()
+    assert record["id"] == KZ_SOURCE and record["url"] == f"http://testserver/sources/{KZ_SOURCE}/"
+    assert (record["title"], record["publisher"]) == (source.title, source.publisher)
+    assert record["text"] == source.text and record["revisions"] >= 1
+    public = source_page(client).count('<li id="cited-')  # the records the page lists
+    assert len(record["quotes"]) == public and public >= 20
+    assert [quote["number"] for quote in record["quotes"]] == list(range(1, public + 1))
+    assert all(quote["found_in_text"] for quote in record["quotes"])
+    assert UNQUOTED not in {quote["quote"] for quote in record["quotes"]}
+    assert f"/figures/{draft.pk}/" not in json.dumps(record)
+    page = source_page(client)
+    assert f'href="/sources/{KZ_SOURCE}/?format=json"' in page
+    assert client.get(f"/sources/{KZ_SOURCE}/", {"format": "txt"}).status_code == 404

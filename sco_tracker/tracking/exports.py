@@ -23,6 +23,8 @@ def export_value(value):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [export_value(item) for item in value]
+    if isinstance(value, dict):  # a record's parts, in a record's JSON
+        return {key: export_value(item) for key, item in value.items()}
     return value
 
 
@@ -69,6 +71,14 @@ def record_json(row: dict):
         json.dumps(body, ensure_ascii=False, indent=1),
         content_type="application/json; charset=utf-8",
     )
+
+
+def export_row_of(view_class, request, obj) -> dict:
+    """``obj`` as ``view_class``'s exports give it, set up for ``request``: a record's JSON
+    has the same fields as its list's exports."""
+    view = view_class()
+    view.setup(request)
+    return view.export_row(obj)
 
 
 def export_errors(*forms):

@@ -200,10 +200,7 @@ class FilteredListView(ExportMixin, View):
 
     def absolute(self, obj) -> str:
         """The record's public address, at the same moment as the list."""
-        url = obj.get_absolute_url()
-        if self.as_of is not None:
-            url += "?" + urlencode({"as_of": self.request.as_of_param})
-        return self.request.build_absolute_uri(url)
+        return absolute_url(self.request, obj)
 
 
 class RecordHistoryView(View):
@@ -360,6 +357,14 @@ class ChangesView(ExportMixin, View):
 
     def prepare(self, rows):
         return describe_page(list(rows), show_editor_names=self.show_editor_names)
+
+
+def absolute_url(request, obj) -> str:
+    """``obj``'s public address, at the moment ``request`` asks for (if it asks)."""
+    url = obj.get_absolute_url()
+    if request.as_of is not None:
+        url += "?" + urlencode({"as_of": request.as_of_param})
+    return request.build_absolute_uri(url)
 
 
 def permanent_link(request, obj) -> str:
