@@ -12,7 +12,7 @@ REVIEWER_PASSWORD_FILE := var/reviewer-password
 PYTEST_ARGS ?= -n auto
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run serve setup test fuzz check lint format lock screenshots bench clean
+.PHONY: install run serve setup test fuzz check lint format lock screenshots bench bench-import clean
 
 $(STAMP): requirements.lock pyproject.toml package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -54,13 +54,16 @@ run: setup
 ## DATABASE_REPLICA_URL (public reads on a streaming replica), DATABASE_CONN_MAX_AGE
 ## (default 60), TRUSTED_PROXY_COUNT, CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT=0 without a
 ## TLS proxy, RELEASE (part of every ETag; defaults to the commit). See README.
+## REQUEST_TIMEOUT (seconds, default 120): confirming an import of 10,000 changed figures
+## takes about 45 s here, over gunicorn's default of 30 s (docs/benchmarks.md, "Imports").
+REQUEST_TIMEOUT ?= 120
 serve: export DJANGO_SETTINGS_MODULE := sco_tracker.settings.production
 serve: export RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn sco_tracker.wsgi --workers $(WEB_CONCURRENCY) --bind $(HOST):$(PORT) \
-		--access-logfile -
+		--timeout $(REQUEST_TIMEOUT) --access-logfile -
 
 ## test: the whole suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
 test: install
@@ -89,6 +92,11 @@ format: install
 ## uses its own database there). BENCH_PAGES=list,deep… for a subset; see docs/benchmarks.md.
 bench: install
 	$(BIN)/python -m bench.run
+
+## bench-import: 10,000 figures imported through the admin (preview, confirm) and the
+## command, new, changed and unchanged; DATABASE_URL must point at PostgreSQL (own database)
+bench-import: install
+	$(BIN)/python -m bench.imports
 
 ## lock: re-resolve requirements.lock from pyproject.toml
 lock: install

@@ -13,7 +13,7 @@ from indicators.models import Figure
 from sco_tracker.tracking.recording import revision
 from sco_tracker.tracking.workflow import transition
 from tests.conftest import log_in
-from tests.factories import EditorFactory, ReviewerFactory
+from tests.factories import EditorFactory, ReviewerFactory, SourceFactory
 
 User = get_user_model()
 
@@ -372,31 +372,39 @@ def test_draft_is_invisible_until_a_reviewer_publishes_it(live_seed, browser, pa
 # --- bulk data entry ----------------------------------------------------------------------
 
 
-def transit_report(fourth_value: str) -> bytes:
-    """Five figures as a spreadsheet set to Russian saves them: semicolons between cells,
-    decimal commas, a no-break space between thousands."""
-    from meetings.models import Source
+TRANSIT_CODES = ("KZ", "KG", "RU", "CN", "UZ")
 
-    source = Source.objects.get(pk=1).title
+
+def transit_sentence(code: str) -> str:
+    return f"Транзитные перевозки через {code} за январь–сентябрь 2025 года выросли."
+
+
+def transit_report(fourth_value: str, source_title: str) -> bytes:
+    """Five figures as a spreadsheet set to Russian saves them: semicolons between cells,
+    decimal commas, a no-break space between thousands, each with its quote."""
     header = "indicator;country;value;unit_multiplier;unit;comparator;period_start;period_end;"
-    header += "period_label;as_stated;source_title"
+    header += "period_label;as_stated;quote;source_title"
     lines = [header]
     for code, value in zip(
-        ("KZ", "KG", "RU", "CN", "UZ"),
+        TRANSIT_CODES,
         ("27,5", "3,25", fourth_value, "12", "1\u00a0234,5"),
         strict=True,
     ):
         lines.append(
             f"transit-freight;{code};{value};млн;t;exact;01.01.2025;30.09.2025;Jan–Sep 2025;"
-            f'"{value} млн тонн";"{source}"'
+            f'"{value} млн тонн";"{transit_sentence(code)}";"{source_title}"'
         )
     return "\n".join(lines).encode("utf-8")
 
 
 def test_an_editor_imports_five_figures_after_fixing_an_error(live_seed, page):
     """Upload, preview with one error, upload the fixed file, confirm: five drafts, each
-    with one revision whose reason names the file."""
+    with one revision whose reason names the file; a reviewer publishes them."""
     EditorFactory(username="editor")
+    report = SourceFactory(
+        title="Transit report, January–September 2025",
+        text=" ".join(transit_sentence(code) for code in TRANSIT_CODES),
+    )
     log_in(page, live_seed)
     page.goto(f"{live_seed.url}/admin/indicators/figure/")
     page.get_by_role("link", name="Import").click()
@@ -409,14 +417,14 @@ def test_an_editor_imports_five_figures_after_fixing_an_error(live_seed, page):
         )
         page.click("input[type=submit][value=Preview]")
 
-    upload(transit_report("1.234"))
+    upload(transit_report("1.234", report.title))
     errors = page.locator(".import-error-table tbody tr")
     expect(errors).to_have_count(1)
     expect(errors).to_contain_text("1.234")
     expect(errors).to_contain_text("ambiguous in a file with decimal commas")
     expect(page.locator("input[value='Confirm import']")).to_have_count(0)
 
-    upload(transit_report("1234"))
+    upload(transit_report("1234", report.title))
     expect(page.locator(".import-summary")).to_contain_text("5 new")
     page.click("input[value='Confirm import']")
     expect(page.locator(".messagelist")).to_contain_text("Imported: 5 new drafts")
@@ -427,3 +435,21 @@ def test_an_editor_imports_five_figures_after_fixing_an_error(live_seed, page):
         assert figure.state == "draft"
         (revision,) = figure.history.all()
         assert revision.history_change_reason.startswith("Imported from transit_2025.csv, row ")
+
+    # A reviewer publishes them from the change list of drafts.
+    ReviewerFactory(username="rita")
+    page.context.clear_cookies()
+    log_in(page, live_seed, username="rita")
+    page.goto(f"{live_seed.url}/admin/indicators/figure/?state__exact=draft")
+    expect(page.locator("#result_list tbody tr")).to_have_count(5)
+    page.check("#action-toggle")
+    page.select_option("select[name=action]", "publish")
+    page.fill("input[name=change_reason]", "Checked against the transit report")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist")).to_contain_text("5")
+    for figure in figures.all():
+        assert figure.state == "published"
+        assert figure.history.count() == 2
+        assert figure.history.first().history_change_reason == "Checked against the transit report"
+    page.goto(f"{live_seed.url}/figures/?indicator=transit-freight&year=2025")
+    expect(page.locator("main")).to_contain_text("Jan–Sep 2025")

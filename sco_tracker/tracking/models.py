@@ -24,6 +24,7 @@ from simple_history.utils import get_m2m_field_name
 from .options import TrackingOptions, tracked_models
 from .public import TrackedQuerySet
 from .recording import (
+    history_manager,
     is_restoring,
     latest_revision,
     public_kind,
@@ -171,7 +172,7 @@ class TrackedHistoricalRecords(HistoricalRecords):
 
     def write(self, instance, history_type: str, context, previous) -> None:
         model = type(instance)
-        history_model = model.history.model
+        history_model = history_manager(model).model
         reverting = context.reverting
         if reverting is not None and not (
             reverting.instance_type is model and reverting.id == instance.pk

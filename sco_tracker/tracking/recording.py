@@ -145,8 +145,8 @@ def revision(*, user=None, reason: str = "", reverting=None):
 
 def latest_revision(instance):
     return (
-        type(instance)
-        .history.filter(**{type(instance)._meta.pk.attname: instance.pk})
+        history_manager(type(instance))
+        .filter(**{type(instance)._meta.pk.attname: instance.pk})
         .order_by("-history_date", "-history_id")
         .first()
     )
