@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from indicators.models import Figure
 from meetings.models import Commitment, Country, Delegation, Meeting
+from sco_tracker.tracking import changes
 from sco_tracker.tracking.recording import revision
 from sco_tracker.tracking.workflow import transition
 from tests.admin_forms import changeform_data, changelist_data
@@ -215,6 +216,29 @@ def test_changes_date_range(client, two_edits):
     response = client.get("/changes/", {"since": "2025-02-01", "until": "2025-01-01"})
     assert response.status_code == 400
     assert "The end date is before the start date." in response.content.decode()
+
+
+def test_changes_are_counted_only_a_few_pages_ahead(client, monkeypatch):
+    """``/changes/`` never counts the whole history: past the horizon it says "more than"
+    and still links the next page; walking the pages gives every change once, in order."""
+    everything = client.get("/changes/", {"format": "json", "per_page": 200}).json()
+    assert not everything["count_is_partial"]
+    total = everything["count"]
+    assert 100 < total <= 200  # the seed's public revisions
+    monkeypatch.setattr(changes, "PAGES_AHEAD", 1)
+    first = client.get("/changes/", {"format": "json"}).json()
+    assert (first["count"], first["count_is_partial"], first["pages"]) == (100, True, 2)
+    page = client.get("/changes/").content.decode()
+    assert "More than 100 results" in page and "page 1 of" not in page
+    assert 'rel="next"' in page
+    assert "Более 100 результатов · страница 1" in client.get("/ru/changes/").content.decode()
+    walked, url = [], "/changes/?format=json"
+    while url:
+        body = client.get(url).json()
+        walked += [row["revision_id"] for row in body["results"]]
+        url = body["next"]
+    assert walked == [row["revision_id"] for row in everything["results"]]
+    assert body["count"] == total and not body["count_is_partial"]
 
 
 def test_changes_editor_filter_is_for_staff(client):

@@ -169,6 +169,9 @@ class ExportMixin:
         paginator = page.paginator
         body = {
             "count": paginator.count,
+            # True when counting stopped a few pages past this one (``/changes/``): there
+            # are more than ``count`` rows, and ``pages`` pages at least.
+            "count_is_partial": getattr(paginator, "count_is_partial", False),
             "page": page.number,
             "pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,

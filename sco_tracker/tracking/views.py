@@ -82,6 +82,8 @@ def list_context(request, controls, page, *, status=200) -> dict:
         "page_obj": page,
         "object_list": page.object_list if page else [],
         "result_count": page.paginator.count if page else 0,
+        # A list that counts only so far (``/changes/``) says there are more.
+        "count_is_partial": getattr(page.paginator, "count_is_partial", False) if page else False,
         "has_filters": any(v for k, v in query.items() if k not in ("per_page", "as_of")),
         "query_string": query.urlencode(),
         "has_errors": status == 400,
