@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -603,3 +604,22 @@ def test_indicator_page_answers_json_with_the_list_exports_fields(client):
     assert client.get(path, {"format": "json"}).json()["figures"] == record["figures"]
     assert client.get(path, {"format": "xml"}).status_code == 404
     assert client.get(path, {"format": "json", "as_of": "2020-01-01"}).status_code == 404
+
+
+def test_the_pagination_bar_lists_only_the_pages_it_shows():
+    """First, last and two each side of the current page, gaps marked: a list of 2,000
+    pages renders a handful of links, not a loop over 2,000 numbers."""
+    from django.core.paginator import Paginator
+    from django.template import RequestContext, Template
+    from django.test import RequestFactory
+
+    paginator = Paginator(range(100_000), 50)
+    bar = Template('{% include "tracking/includes/pagination.html" %}')
+    request = RequestFactory().get("/figures/", {"page": 1000, "country": "KZ"})
+    html = bar.render(RequestContext(request, {"page_obj": paginator.page(1000)}))
+    links = re.findall(r'href="\?page=(\d+)&amp;country=KZ"', html)
+    assert links == ["999", "1", "998", "999", "1001", "1002", "2000", "1001"]
+    assert html.count('class="ellipsis"') == 2
+    assert '<span aria-current="page">1000</span>' in html
+    first = bar.render(RequestContext(request, {"page_obj": paginator.page(1)}))
+    assert re.findall(r"page=(\d+)", first) == ["2", "3", "2000", "2"]

@@ -25,3 +25,15 @@ def at_time(url: str, as_of_param: str) -> str:
         return url
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}{urlencode({'as_of': as_of_param})}"
+
+
+@register.filter
+def page_links(page) -> list:
+    """The page numbers a pagination bar shows — the first, the last and two each side of
+    ``page`` — with None where pages are left out. Listing only those (rather than looping
+    over every page number in the template) keeps a list of 2,000 pages as cheap as one of
+    two."""
+    return [
+        None if number == page.paginator.ELLIPSIS else number
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
