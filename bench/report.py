@@ -255,7 +255,9 @@ def markdown(results, bench_url) -> str:
         f"{results['runs']} requests per page after warm-up (n is lower where "
         f"{results['runs']} requests would take over {results['budget']:.0f} s); p95 is the "
         "nearest-rank 95th percentile. Queries are counted in process (test client, "
-        "`CaptureQueriesContext`) with the same settings. “Essential SELECT” is the page's "
+        "`CaptureQueriesContext`) with the same settings, on a second request (the first "
+        "warms caches), public pages without a session as readers send them, admin pages "
+        "signed in. “Essential SELECT” is the page's "
         "own data read by hand-written SQL (`bench/pages.py`) through psycopg; "
         "“baseline ÷ page” compares medians. “load” is the 1-minute load average when the "
         "page's requests began (2 cores: above ~1, other work was competing for them).",

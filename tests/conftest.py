@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -27,6 +28,13 @@ def seeded_models():
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label in SEEDED_APPS and not model._meta.proxy
     ]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Values kept until the next public change (counts, menus) are keyed by its moment;
+    each test starts without those of tests before it, whose data was rolled back."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

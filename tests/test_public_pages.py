@@ -623,3 +623,53 @@ def test_the_pagination_bar_lists_only_the_pages_it_shows():
     assert '<span aria-current="page">1000</span>' in html
     first = bar.render(RequestContext(request, {"page_obj": paginator.page(1)}))
     assert re.findall(r"page=(\d+)", first) == ["2", "3", "2000", "2"]
+
+
+@pytest.mark.parametrize(("path", "menus"), [("/figures/", 4 + 1), ("/changes/", 2)])
+def test_menus_are_kept_until_the_next_public_change(client, path, menus):
+    """The record menus (indicators, countries, meetings, sources…) and the list's count
+    are read once and kept until a public revision: a second visit reads none of them,
+    and a record made public in between is in the menu at once; a draft never is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CountryFactory, IndicatorFactory
+
+    def visit():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path).content.decode()
+        return page, len(queries.captured_queries)
+
+    _page, first = visit()
+    _page, second = visit()
+    assert second == first - menus  # the menus came from the cache
+    draft = IndicatorFactory(name_en="Draft indicator of tea exports")
+    IndicatorFactory(state="published", name_en="Tea exports, published")
+    CountryFactory(code="ZZ", name_en="Zedland")
+    page, third = visit()
+    assert third >= second + menus  # read again
+    assert '<option value="ZZ">Zedland</option>' in page
+    assert draft.name_en not in page
+    assert ">Tea exports, published</option>" in page
+    assert visit()[1] == third - menus
+
+
+def test_the_kept_count_follows_every_public_change(client, reviewer):
+    """The figures list's count, kept between visits, is the count of the moment: a
+    figure published or withdrawn changes it at once, a draft never does."""
+    from sco_tracker.tracking.workflow import transition
+
+    def count():
+        return client.get("/figures/", {"format": "json", "country": "KZ"}).json()["count"]
+
+    before = count()
+    assert count() == before
+    kazakhstan = Figure.objects.filter(country__code="KZ").first().country
+    FigureFactory(country=kazakhstan, scope="country")  # a draft
+    assert count() == before
+    published = FigureFactory(
+        country=kazakhstan, scope="country", state="published", indicator__state="published"
+    )
+    assert count() == before + 1
+    transition(published, to_state="withdrawn", user=reviewer, reason="Checking the source")
+    assert count() == before

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from .diffs import KIND_LABELS, RelatedNames, Revision, describe_changes
+from .filters import record_menus
 from .options import tracked_model, tracked_models
 from .recording import historical_m2m_model, history_manager
 from .states import PublicKind
@@ -91,15 +92,13 @@ class ChangesForm(forms.Form):
             ("", _("Any record")),
             *[(m.tracking.key, capfirst(m._meta.verbose_name)) for m in tracked_models()],
         ]
-        for name, (model, key) in filter_keys().items():
-            choices = model._default_manager.all().published(as_of=moment)
+        wanted = filter_keys()
+        menus = record_menus("changes", wanted, moment)
+        for name, (model, _key) in wanted.items():
             self.fields[name] = forms.ChoiceField(
                 label=capfirst(model._meta.verbose_name),
                 required=False,
-                choices=[
-                    ("", _("All")),
-                    *[(getattr(obj, key), str(obj)) for obj in materialize(choices, moment=moment)],
-                ],
+                choices=[("", _("All")), *menus[name]],
             )
         if staff:
             self.fields["editor"] = forms.ModelChoiceField(

@@ -34,7 +34,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from .freshness import latest_public_change
+from .freshness import latest_public_change, reading_once
 
 # How long after a moment the site as it stood then is taken as fixed. Revisions are
 # dated when written and become visible when their transaction commits; an hour covers
@@ -53,6 +53,10 @@ class ConditionalPublicMiddleware:
     def __call__(self, request):
         if not is_public_read(request):
             return self.get_response(request)
+        with reading_once():
+            return self.respond(request)
+
+    def respond(self, request):
         if signed_in(request):
             response = self.get_response(request)
             patch_cache_control(response, private=True)

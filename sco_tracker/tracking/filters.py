@@ -7,11 +7,13 @@ import django_filters
 from django import forms
 from django.db.models import TextField
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from .freshness import cached_until_public_change
 from .search import MAX_SEARCH_LENGTH
 from .timetravel import materialize
 
@@ -94,20 +96,10 @@ class RecordFilter(django_filters.ChoiceFilter):
         kwargs.setdefault("widget", QuickSelect)
         super().__init__(choices=[], **kwargs)
 
-    def set_moment(self, moment):
+    def set_moment(self, moment, menu: list):
+        """The page's moment, and the menu of records public then (``record_menus``)."""
         self.moment = moment
-        records = self.record_model._default_manager.all().published(as_of=moment)
-        if moment is None:  # a menu needs names, not the records' long texts (sources')
-            long_texts = [
-                field.name
-                for field in self.record_model._meta.concrete_fields
-                if isinstance(field, TextField)
-            ]
-            records = records.defer(*long_texts)
-        self.extra["choices"] = [
-            *self.extra_choices,
-            *[(getattr(obj, self.key), str(obj)) for obj in materialize(records, moment=moment)],
-        ]
+        self.extra["choices"] = [*self.extra_choices, *menu]
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -117,6 +109,31 @@ class RecordFilter(django_filters.ChoiceFilter):
         return qs.related_to(self.field_name, ids)
 
 
+def record_menu(model, key: str, moment) -> list[tuple]:
+    """(key, name) of each record of ``model`` public at ``moment``, in its order."""
+    records = model._default_manager.all().published(as_of=moment)
+    if moment is None:  # a menu needs names, not the records' long texts (sources')
+        long_texts = [
+            field.name for field in model._meta.concrete_fields if isinstance(field, TextField)
+        ]
+        records = records.defer(*long_texts)
+    return [(getattr(obj, key), str(obj)) for obj in materialize(records, moment=moment)]
+
+
+def record_menus(name: str, wanted: dict[str, tuple], moment) -> dict[str, list]:
+    """{menu: ``record_menu(model, key, moment)``} for ``wanted`` {menu: (model, key)},
+    kept until the next public change: a list page reads its menus (a thousand sources,
+    every country…) from the cache rather than a query each."""
+
+    def compute():
+        return {menu: record_menu(model, key, moment) for menu, (model, key) in wanted.items()}
+
+    if not wanted:
+        return {}
+    language = translation.get_language() or ""
+    return cached_until_public_change(f"menus:{name}:{language}", compute, as_of=moment)
+
+
 class PublicFilterSet(django_filters.FilterSet):
     """Base of the public FilterSets: every filter optional, values in the URL, record
     menus as of the request's moment."""
@@ -124,9 +141,18 @@ class PublicFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         moment = getattr(self.request, "as_of", None)
-        for record_filter in self.filters.values():
-            if isinstance(record_filter, RecordFilter):
-                record_filter.set_moment(moment)
+        record_filters = {
+            name: record_filter
+            for name, record_filter in self.filters.items()
+            if isinstance(record_filter, RecordFilter)
+        }
+        menus = record_menus(
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {name: (f.record_model, f.key) for name, f in record_filters.items()},
+            moment,
+        )
+        for name, record_filter in record_filters.items():
+            record_filter.set_moment(moment, menus[name])
 
     @property
     def form(self):

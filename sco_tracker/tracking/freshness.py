@@ -10,7 +10,10 @@ from it.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import hashlib
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connections, models, router
@@ -21,7 +24,34 @@ from .options import tracked_models
 CACHE_SECONDS = 24 * 3600
 
 
+# Within one public read (``reading_once``): the moment, read once per database alias.
+_read_once: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "latest_public_change", default=None
+)
+
+
+@contextmanager
+def reading_once():
+    """Within the block, ``latest_public_change`` queries once: a public page reads it for
+    its validators (``conditional.py``) and for each value it keeps until the next public
+    change (menus, key indicators). Only for reads: a write would not be seen."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
 def latest_public_change(using: str | None = None) -> datetime.datetime | None:
+    remembered = _read_once.get()
+    if remembered is not None:
+        if using not in remembered:
+            remembered[using] = read_latest_public_change(using)
+        return remembered[using]
+    return read_latest_public_change(using)
+
+
+def read_latest_public_change(using: str | None = None) -> datetime.datetime | None:
     """The ``history_date`` of the newest public revision of any tracked model (None when
     there is none), in one query: a scalar subquery per history table, each the first
     entry of its partial index of public revisions, newest first (``TrackedHistoricalRecords``:
@@ -80,3 +110,12 @@ def cached_until_public_change(name: str, compute, *, as_of=None):
         ]
     )
     return cache.get_or_set(key, compute, timeout=CACHE_SECONDS)
+
+
+def public_count(queryset) -> int:
+    """``queryset.count()`` of public rows, kept until the next public change: counting a
+    list of 100,000 figures costs more than the rest of its page. The key is the count's
+    own SQL, so every filter and search has its own."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
+    return cached_until_public_change(f"count:{digest}", queryset.count)

@@ -16,6 +16,7 @@ from django.views import View
 from .changes import ChangesForm, changes_queryset, describe_page, paginate_changes
 from .diffs import describe_revisions, related_names
 from .exports import ExportMixin, export_errors
+from .freshness import public_count
 from .public import attach_revision_info
 from .recording import history_manager
 from .timetravel import as_instance, materialize, shared_snapshots
@@ -140,7 +141,9 @@ class FilteredListView(ExportMixin, View):
         and the count read only keys; whole rows are read for the page alone."""
         if self.as_of is not None:
             return self.page_as_of(queryset, page_number, per_page)
-        paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+        keys_query = queryset.values_list("pk", flat=True)
+        paginator = Paginator(keys_query, per_page)
+        paginator.count = public_count(keys_query)
         # A page past the end shows the last page.
         page = paginator.page(min(page_number, paginator.num_pages))
         keys = list(page.object_list)
