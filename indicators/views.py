@@ -119,6 +119,7 @@ class IndicatorListView(FilteredListView):
 class FigureListView(FilteredListView):
     model = Figure
     related = ("indicator", "country", "stated_by", "meeting", "source")
+    group_field = "indicator_id"  # the list's order keeps an indicator's figures together
     filterset_class = FigureFilter
     template_name = "indicators/figure_list.html"
     export_name = "figures"

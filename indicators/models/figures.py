@@ -200,7 +200,8 @@ class Figure(PublishableModel):
     class Meta:
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
-        ordering = ["indicator__name_en", "-period_end", "id"]
+        # An indicator's figures together (two indicators may share a name), newest first.
+        ordering = ["indicator__name_en", "indicator_id", "-period_end", "id"]
         permissions = [("publish_figure", _("Can publish and withdraw figures"))]
         constraints = figure_constraints()
         indexes = [

@@ -17,6 +17,7 @@ from .changes import ChangesForm, changes_queryset, describe_page, paginate_chan
 from .diffs import describe_revisions, related_names
 from .exports import ExportMixin, export_errors
 from .freshness import public_count
+from .paging import GroupedKeys, grouped_order
 from .public import attach_revision_info
 from .recording import history_manager
 from .timetravel import as_instance, materialize, shared_snapshots
@@ -104,6 +105,9 @@ class FilteredListView(ExportMixin, View):
     related: tuple[str, ...] = ()
     filterset_class = None
     template_name = ""
+    # A foreign key whose rows the list's order keeps together ("indicator_id"): pages in
+    # that order are found through the count of each group (``paging.py``).
+    group_field: str | None = None
 
     @property
     def as_of(self):
@@ -141,9 +145,13 @@ class FilteredListView(ExportMixin, View):
         and the count read only keys; whole rows are read for the page alone."""
         if self.as_of is not None:
             return self.page_as_of(queryset, page_number, per_page)
-        keys_query = queryset.values_list("pk", flat=True)
-        paginator = Paginator(keys_query, per_page)
-        paginator.count = public_count(keys_query)
+        grouped = grouped_order(queryset, self.group_field) if self.group_field else None
+        if grouped is not None:
+            paginator = Paginator(GroupedKeys(queryset, self.group_field, grouped[0]), per_page)
+        else:
+            keys_query = queryset.values_list("pk", flat=True)
+            paginator = Paginator(keys_query, per_page)
+            paginator.count = public_count(keys_query)
         # A page past the end shows the last page.
         page = paginator.page(min(page_number, paginator.num_pages))
         keys = list(page.object_list)
