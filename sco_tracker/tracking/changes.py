@@ -5,6 +5,7 @@ declarations. The union of the history tables is paginated in the database; a pa
 then described (titles, diffs, editors) with a fixed number of queries per record type.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import CharField, Q, Value
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from .diffs import KIND_LABELS, RelatedNames, Revision, describe_changes
 from .filters import record_menus
+from .freshness import cached_until_public_change
 from .options import tracked_model, tracked_models
 from .recording import historical_m2m_model, history_manager
 from .states import PublicKind
@@ -265,3 +268,33 @@ class ChangesPaginator(Paginator):
 def paginate_changes(data, *, page_number, per_page, until=None):
     paginator = ChangesPaginator(data, until=until, per_page=per_page, page_number=page_number)
     return paginator.page(min(page_number, paginator.num_pages))
+
+
+class DescribedPaginator(Paginator):
+    """The paginator of a page described earlier: its count as it was counted."""
+
+    def __init__(self, count: int, per_page: int, count_is_partial: bool):
+        super().__init__(range(count), per_page)
+        self.count_is_partial = count_is_partial
+
+
+def described_page(data, *, page_number, per_page, until=None, show_editor_names=False):
+    """A page of ``/changes/`` (or of its feed), described, and kept until the next public
+    change: nothing it shows can change before one (as of a past moment, nothing at all),
+    so a busy first page is worked out once per change rather than once per visit."""
+
+    def describe():
+        page = paginate_changes(data, page_number=page_number, per_page=per_page, until=until)
+        rows = list(page.object_list)
+        changes = describe_page(rows, show_editor_names=show_editor_names)
+        return changes, page.number, page.paginator.count, page.paginator.count_is_partial
+
+    asked = repr((sorted((k, str(v)) for k, v in data.items()), page_number, per_page))
+    digest = hashlib.sha256(f"{asked}{show_editor_names}".encode()).hexdigest()[:32]
+    language = translation.get_language() or ""
+    changes, number, count, partial = cached_until_public_change(
+        f"changes:{digest}:{language}", describe, as_of=until
+    )
+    page = DescribedPaginator(count, per_page, partial).page(number)
+    page.object_list = changes
+    return page

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .changes import ChangesForm, describe_page, paginate_changes
+from .changes import ChangesForm, described_page
 
 FEED_LENGTH = 50
 
@@ -44,10 +44,8 @@ class ChangesFeed(Feed):
         return f"{base}?{obj['query']}" if obj["query"] else base
 
     def items(self, obj):
-        page = paginate_changes(
-            obj["data"], page_number=1, per_page=FEED_LENGTH, until=obj["until"]
-        )
-        return describe_page(list(page.object_list))
+        page = described_page(obj["data"], page_number=1, per_page=FEED_LENGTH, until=obj["until"])
+        return page.object_list
 
     def item_title(self, change):
         return f"{capfirst(change.record_type)}: {change.title} — {change.kind_label}"

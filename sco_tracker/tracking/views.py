@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .changes import ChangesForm, changes_queryset, describe_page, paginate_changes
+from .changes import ChangesForm, changes_queryset, describe_page, described_page
 from .diffs import describe_revisions, related_names
 from .exports import ExportMixin, export_errors
 from .freshness import public_count
@@ -339,13 +339,13 @@ class ChangesView(ExportMixin, View):
         if output == "csv":
             union = changes_queryset(form.cleaned_data, until=request.as_of)
             return self.csv_response(union if union is not None else [])
-        page = paginate_changes(
+        page = described_page(
             form.cleaned_data,
             page_number=controls.cleaned_data["page"] or 1,
             per_page=controls.cleaned_data["per_page"] or PAGE_SIZE,
             until=request.as_of,
+            show_editor_names=staff,
         )
-        page.object_list = self.prepare(page.object_list)
         if output == "json":
             return self.json_response(page)
         context = {"filter": SimpleNamespace(form=form), **list_context(request, controls, page)}
