@@ -87,3 +87,31 @@ def test_a_deep_page_reads_what_the_first_does(client, many_figures):
         assert '"__count"' not in sql and 'AS "rows"' not in sql
     assert counts[0] == counts[1] == counts[2]
     assert 'aria-current="page">3<' in client.get("/figures/", {"page": 3}).content.decode()
+
+
+def test_pages_as_of_a_moment_hold_the_rows_of_the_snapshot(client, many_figures):
+    """As of a moment, pages come from the snapshot's own counts per indicator: every
+    page holds what walking the whole snapshot gives there; figures created later are not
+    in it."""
+    from django.utils import timezone
+
+    from sco_tracker.tracking.recording import revision
+
+    moment = timezone.now()
+    later = Figure.objects.filter(state="published", indicator__name_en="Alpha exports")[:3]
+    for figure in later:
+        figure.value += 1
+        with revision(reason="Corrected later"):
+            figure.save()
+    FigureFactory(indicator=many_figures[0], state="published", source=Source.objects.get(pk=1))
+    snapshot = Figure.history.as_of(moment)  # simple-history's own time travel, for contrast
+    expected_ids = {figure.pk for figure in snapshot if figure.state == "published"} & set(walked())
+    paged = ids(client, as_of=moment.isoformat())
+    assert len(paged) == len(set(paged))  # no row twice
+    assert set(paged) == expected_ids
+    sorted_as_listed = walked(pk__in=expected_ids)
+    assert paged == sorted_as_listed
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/figures/", {"as_of": moment.isoformat(), "page": 2})
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert re.search(r'historicalfigure"\."indicator_id" IN \(\d', sql), sql

@@ -13,7 +13,7 @@ import hashlib
 from django.db.models import Count
 from django.utils.functional import cached_property
 
-from .freshness import cached_until_public_change
+from .freshness import cached_until_public_change, public_count
 
 
 def grouped_order(queryset, group_field: str) -> tuple[list, list] | None:
@@ -80,3 +80,37 @@ class GroupedKeys:
             return []
         keys = self.queryset.filter(**{f"{self.group_field}__in": spanned})
         return list(keys.values_list("pk", flat=True)[start - skipped : stop - skipped])
+
+
+def list_keys(queryset, group_field: str | None, *, snapshot: bool):
+    """What a list's ``Paginator`` pages through: the keys of ``queryset`` in its order.
+
+    Grouped (``GroupedKeys``) where the order keeps ``group_field``'s rows together.
+    Otherwise, now: a keys query whose count is kept until the next public change; as of
+    a moment (``snapshot``): every key, read sorted in one query, since the snapshot is
+    worked out once that way, where a count and then a page of keys would each work it
+    out again (and a LIMIT tempts PostgreSQL into walking the history record by record).
+    """
+    grouped = grouped_order(queryset, group_field) if group_field else None
+    if grouped is not None:
+        return GroupedKeys(queryset, group_field, grouped[0])
+    keys = queryset.values_list("pk", flat=True)
+    if snapshot:
+        return list(keys)
+    return CountedKeys(keys)
+
+
+class CountedKeys:
+    """A keys query whose count is ``public_count``'s (kept until the next public change)."""
+
+    def __init__(self, keys):
+        self.keys = keys
+
+    def count(self) -> int:
+        return public_count(self.keys)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list:
+        return list(self.keys[page])

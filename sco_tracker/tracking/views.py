@@ -16,8 +16,7 @@ from django.views import View
 from .changes import ChangesForm, changes_queryset, describe_page, described_page
 from .diffs import describe_revisions, related_names
 from .exports import ExportMixin, export_errors
-from .freshness import public_count
-from .paging import GroupedKeys, grouped_order
+from .paging import list_keys
 from .public import attach_revision_info
 from .recording import history_manager
 from .timetravel import as_instance, materialize, shared_snapshots
@@ -141,41 +140,20 @@ class FilteredListView(ExportMixin, View):
         return objects
 
     def page_of(self, queryset, page_number, per_page):
-        """The page's rows, found by key first: the sort, the skipping of earlier pages
-        and the count read only keys; whole rows are read for the page alone."""
-        if self.as_of is not None:
-            return self.page_as_of(queryset, page_number, per_page)
-        grouped = grouped_order(queryset, self.group_field) if self.group_field else None
-        if grouped is not None:
-            paginator = Paginator(GroupedKeys(queryset, self.group_field, grouped[0]), per_page)
-        else:
-            keys_query = queryset.values_list("pk", flat=True)
-            paginator = Paginator(keys_query, per_page)
-            paginator.count = public_count(keys_query)
-        # A page past the end shows the last page.
-        page = paginator.page(min(page_number, paginator.num_pages))
-        keys = list(page.object_list)
-        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
-        page.object_list = self.prepare([rows[key] for key in keys if key in rows])
-        return page
-
-    def page_as_of(self, queryset, page_number, per_page):
-        """As of a moment, the keys of the whole list are read sorted, in one query: the
-        snapshot is worked out once, where a count and then a page of keys would each
-        work it out again (and a page of keys with a LIMIT tempts PostgreSQL into walking
-        the history record by record). The page's whole rows follow, with their revision
-        info, in a second query."""
-        keys = list(queryset.values_list("pk", flat=True))
+        """The page's rows, found by key first (``paging.list_keys``): the sort, the
+        skipping of earlier pages and the count read only keys; whole rows are read for
+        the page alone, with their revision info (as of a moment, in the same query)."""
+        keys = list_keys(queryset, self.group_field, snapshot=self.as_of is not None)
         paginator = Paginator(keys, per_page)
         # A page past the end shows the last page.
         page = paginator.page(min(page_number, paginator.num_pages))
         keys = list(page.object_list)
         rows = queryset.order_by().filter(pk__in=keys)
-        if "revision_count" not in rows.query.annotations:
+        if self.as_of is not None and "revision_count" not in rows.query.annotations:
             rows = rows.with_revision_info()
         rows = {row.pk: row for row in rows}
         found = [rows[key] for key in keys if key in rows]
-        page.object_list = self.prepare(found, revision_info=False)
+        page.object_list = self.prepare(found, revision_info=self.as_of is None)
         return page
 
     def get(self, request, *args, **kwargs):
