@@ -430,3 +430,23 @@ def test_production_settings_add_the_replica_only_when_asked():
     marker = middleware.index("sco_tracker.routers.PublicReadMiddleware")
     assert middleware[marker - 1] == "django.middleware.security.SecurityMiddleware"
     assert marker < middleware.index("sco_tracker.tracking.conditional.ConditionalPublicMiddleware")
+
+
+@pytest.mark.django_db
+def test_kept_values_are_worked_out_again_after_a_deploy(settings):
+    """A value kept until the next public change is also kept only for the release that
+    worked it out: a shared cache never serves a deploy what an older one computed."""
+    from sco_tracker.tracking.freshness import cached_until_public_change
+
+    computed = []
+
+    def compute():
+        computed.append(settings.RELEASE)
+        return len(computed)
+
+    settings.RELEASE = "r1"
+    assert cached_until_public_change("deploy-test", compute) == 1
+    assert cached_until_public_change("deploy-test", compute) == 1
+    settings.RELEASE = "r2"
+    assert cached_until_public_change("deploy-test", compute) == 2
+    assert computed == ["r1", "r2"]

@@ -15,6 +15,7 @@ import datetime
 import hashlib
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, models, router
 
@@ -104,6 +105,7 @@ def cached_until_public_change(name: str, compute, *, as_of=None):
     key = ":".join(
         [
             "tracking",
+            getattr(settings, "RELEASE", ""),  # a deploy may change how a value is worked out
             name,
             as_of.isoformat() if as_of is not None else "now",
             stamp.isoformat() if stamp is not None else "-",
