@@ -148,7 +148,9 @@ class FilteredListView(ExportMixin, View):
         # A page past the end shows the last page.
         page = paginator.page(min(page_number, paginator.num_pages))
         keys = list(page.object_list)
-        rows = queryset.order_by().filter(pk__in=keys)
+        # The page's rows by key alone: the filters (a search's index lookups) were the
+        # keys' work, and are not evaluated again.
+        rows = self.get_queryset().order_by().filter(pk__in=keys)
         if self.as_of is not None and "revision_count" not in rows.query.annotations:
             rows = rows.with_revision_info()
         rows = {row.pk: row for row in rows}
