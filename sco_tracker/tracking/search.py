@@ -9,9 +9,10 @@ case-insensitively in any script.
 import re
 
 from django.apps import apps
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 
 # A search is a few words; anything longer is refused with a message, not run.
 MAX_SEARCH_LENGTH = 200
@@ -60,19 +61,32 @@ def prefix_query(word: str, config: str) -> SearchQuery:
     return SearchQuery(" & ".join(terms), config=config, search_type="raw")
 
 
+class EqualsAny(Lookup):
+    """``lhs = ANY(rhs)``, ``rhs`` an array (PostgreSQL)."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
 class SearchQuerySetMixin:
     """``search(text)`` for a TrackedQuerySet, in either tense."""
 
-    def search(self, text: str, prefix: bool = False):
+    def search(self, text: str, prefix: bool = False, whole_rows: bool = False):
         """Records matching every word of ``text``; with ``prefix``, words match as word
-        beginnings too ("transi" finds "transit"), as editors type in the admin."""
+        beginnings too ("transi" finds "transit"), as editors type in the admin.
+        ``whole_rows``: the query reads whole rows (the admin's change list), not keys
+        first (the public lists)."""
         words = search_words(text or "") if prefix else meaningful_words(search_words(text or ""))
         queryset = self
         for word in words:
-            queryset = queryset.filter(self.word_match(word, prefix))
+            queryset = queryset.filter(self.word_match(word, prefix, whole_rows))
         return queryset
 
-    def word_match(self, word: str, prefix: bool = False) -> Q:
+    def word_match(self, word: str, prefix: bool = False, whole_rows: bool = False) -> Q:
         """Records whose own text, or a related record's, matches ``word``: one ``IN``
         over the union of the matching keys, each part found through its own index
         (an ``OR`` of subqueries would test every row of the table against each)."""
@@ -82,7 +96,15 @@ class SearchQuerySetMixin:
             related = self.at_same_time(apps.get_model(label))
             matches = related.filter(pk__in=related.own_matches(word, prefix)).values("id")
             parts.append(base.filter(self.relation_q(lookup, matches)).order_by().values("pk"))
-        return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
+        keys = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        if whole_rows and connection.vendor == "postgresql":
+            # "= ANY(ARRAY(…))": the matching keys are found once and the rows fetched by
+            # their primary key; with "IN (…)" PostgreSQL estimates the matches high and
+            # reads the whole table to hash-join them with the rows (the admin's change
+            # list at 100,000 figures: 185 -> 138 ms for "transit"). A keys-first query
+            # is better served by "IN".
+            return Q(EqualsAny(F("pk"), ArraySubquery(keys)))
+        return Q(pk__in=keys)
 
     def own_matches(self, word: str, prefix: bool = False):
         """Primary keys of rows whose own text columns match ``word``."""

@@ -113,7 +113,7 @@ class TrackedAdmin(HistoryAdminMixin, admin.ModelAdmin):
         autocomplete = url_name(request) in ("autocomplete", "admin_autocomplete")
         if autocomplete or not self.model.tracking.search_fields or not search_term.strip():
             return super().get_search_results(request, queryset, search_term)
-        return queryset.search(search_term, prefix=True), False
+        return queryset.search(search_term, prefix=True, whole_rows=True), False
 
     # --- the change list's "last changed" column ------------------------------------
 
