@@ -257,6 +257,24 @@ def test_no_public_page_scrolls_sideways_on_a_phone(live_seed, browser):
     assert overflowing == {}
 
 
+def test_a_long_change_fits_a_phone(live_seed, browser):
+    """A revision whose before and after hold long unbroken text (an address, a quote)
+    wraps inside its diff table at 375 px; neither /changes/ nor the history scrolls."""
+    figure = Figure.objects.get(pk=3)
+    figure.note = "Read from https://www.example.org/" + "statistics-of-the-organisation/" * 6
+    with revision(user=ReviewerFactory(username="rita"), reason="Where the number was read"):
+        figure.save()
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    widths = {}
+    for path in ("/changes/", "/figures/3/history/"):
+        page.goto(live_seed.url + path)
+        expect(page.locator(".diff-table").first).to_contain_text("statistics-of-the")
+        widths[path] = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert widths == {"/changes/": 375, "/figures/3/history/": 375}
+
+
 def test_compliance_pages_with_scores_pass_axe_and_fit_a_phone(live_seed, browser):
     """With published scores in the matrix: no serious accessibility violation, and at
     375 px wide nothing scrolls sideways but the tables, inside their own boxes."""
