@@ -5,7 +5,10 @@
 3. No first-party module over 400 lines unless its docstring says why it is long.
 4. The admin's save hooks never read the request's raw data.
 5. Private attributes are set only by their own object (``self``/``cls``).
-6. Nothing reads the the sibling ``shared`` directory directory outside the repository.
+
+That the repository is self-contained (the seed documents read from ``fixtures/sources``,
+nothing from beside the checkout) is shown by running the suite in a fresh clone
+(``.ci/run``) and by ``tests/test_seed.py``, not by a rule here.
 
 ``ARCHITECTURE_ROOT`` points the checks at another checkout (an older commit, say); by
 default they read the repository this file lives in. Every failure names file:line.
@@ -539,79 +542,6 @@ def test_private_attributes_are_set_only_on_self():
     assert not found, "Private attributes set from outside their object:\n" + "\n".join(found)
 
 
-# --- rule 6: nothing reads the sibling shared directory ---------------------------------
-
-SHARED_TEXT = re.compile(r"shared[/\\]+seeds|\.\.[/\\]+shared\b")
-CONFIG_FILES = ("Makefile", "pyproject.toml", "setup.cfg", "tox.ini", "package.json")
-
-
-def path_segments(node):
-    """The operands of a path expression: ``a / "b" / "c"``, ``os.path.join(a, "b")``,
-    ``Path(a, "b")``, ``a.joinpath("b")``."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        return [*path_segments(node.left), node.right]
-    if isinstance(node, ast.Call):
-        name = ast.unparse(node.func)
-        if name.endswith(".joinpath"):
-            return [*path_segments(node.func.value), *node.args]
-        if name.split(".")[-1] in {"join", "Path", "PurePath"} and len(node.args) > 1:
-            return list(node.args)
-    return [node]
-
-
-def climbs_from_base_dir(nodes):
-    text = " ".join(ast.unparse(n) for n in nodes)
-    return "BASE_DIR" in text and re.search(r"\.parents?\b|'\.\.'|\"\.\.\"|dirname", text)
-
-
-def shared_reads(root):
-    root = Path(root)
-    found = {}  # (file, line): what, one finding per line (the outermost expression)
-    files = [
-        p for p in python_files(root, tests=True, migrations=True) if rel(p, root) != THIS_FILE
-    ]
-    ci = root / ".ci"
-    extra = sorted(p for p in ci.rglob("*") if p.is_file()) if ci.is_dir() else []
-    extra += [root / name for name in CONFIG_FILES if (root / name).is_file()]
-    for path in files + extra:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for number, line in enumerate(text.splitlines(), 1):
-            if SHARED_TEXT.search(line):
-                found.setdefault((rel(path, root), number), line.strip())
-        if path.suffix != ".py":
-            continue
-        for node in ast.walk(parse(path)):
-            if not isinstance(node, ast.BinOp | ast.Call):
-                continue
-            parts = path_segments(node)
-            words = [
-                re.split(r"[/\\]+", p.value)
-                if isinstance(p, ast.Constant) and isinstance(p.value, str)
-                else [None]
-                for p in parts
-            ]
-            flat = [w for ws in words for w in ws]
-            consecutive = any(
-                a == "shared" and b == "seeds" for a, b in zip(flat, flat[1:], strict=False)
-            )
-            onto_parent = any(
-                "shared" in ws and climbs_from_base_dir(parts[:i]) for i, ws in enumerate(words)
-            )
-            if consecutive or onto_parent:
-                found.setdefault((rel(path, root), node.lineno), ast.unparse(node))
-    return [f"{file}:{line}: {what}" for (file, line), what in sorted(found.items())]
-
-
-def test_nothing_reads_the_shared_directory():
-    """The repository is self-contained: no first-party file (Python, tests included;
-    ``Makefile``; ``.ci/``; project configuration) names the seeds folder of the sibling
-    ``shared`` directory, nor builds a path joining ``"shared"`` onto ``BASE_DIR``'s parent
-    (``Path(settings.BASE_DIR).parent / "shared" / …``, ``os.path.join(…)``,
-    ``joinpath``). The seed documents live in ``fixtures/sources``."""
-    found = shared_reads(ROOT)
-    assert not found, "Reads of the sibling shared directory:\n" + "\n".join(found)
-
-
 # --- the checks themselves fail where they should ----------------------------------------
 
 EMPTY = '"""A package."""\n'
@@ -703,11 +633,6 @@ EMPTY = '"""A package."""\n'
             "meetings/a.py:5: setattr(obj, FLAG, 1)  (writes obj._flag)\n"
             "meetings/a.py:7: setattr(obj, name, 1)  (writes obj._hidden)\n"
             "meetings/a.py:8: del obj.__dict__['_x']  (writes obj._x)",
-        ),
-        (
-            shared_reads,
-            {"tests/test_x.py": 'p = os.path.join(settings.BASE_DIR, "..", "shared")\n'},
-            "tests/test_x.py:1: os.path.join(settings.BASE_DIR, '..', 'shared')",
         ),
         (
             oversized_modules,
