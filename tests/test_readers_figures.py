@@ -28,6 +28,43 @@ TARGET_QUOTE = "Правительства планируют довести е�
 FRACTION_QUOTE = "Уже сегодня на страны ШОС приходится каждый пятый доллар мировой торговли."
 
 
+def in_year(year: int, **fields) -> dict:
+    """A figure's form fields for calendar ``year``."""
+    period = {"period_start": f"{year}-01-01", "period_end": f"{year}-12-31"}
+    return {**period, "period_label": str(year), **fields}
+
+
+# What the editor types into the add form for each statement of the report.
+ENTERED = {
+    "forecast": in_year(
+        2030,
+        as_stated="может вырасти до 25,5%",
+        comparator="up_to",
+        value="25.5",
+        observation_status="forecast",
+        quote=FORECAST_QUOTE,
+    ),
+    "target": in_year(
+        2035,
+        as_stated="довести её до 30%",
+        comparator="exact",
+        value="30",
+        observation_status="target",
+        quote=TARGET_QUOTE,
+    ),
+    "fraction": in_year(
+        2025,
+        as_stated="каждый пятый доллар",
+        comparator="exact",
+        value="20",
+        fraction_numerator="1",
+        fraction_denominator="5",
+        observation_status="actual",
+        quote=FRACTION_QUOTE,
+    ),
+}
+
+
 def share_figure(client, source, **fields):
     """The SCO's share of world trade, entered through the admin's add form."""
     indicator = Indicator.objects.get(slug="sco-share-of-trade")
@@ -50,58 +87,14 @@ def test_a_forecast_a_target_and_a_fraction_read_as_what_they_are(
         title="Обзор торговли стран ШОС", publisher="Министерство экономики", text=REPORT
     )
     # The quote check: a mistyped quote is refused, saying where it parts from the text.
-    mistyped = share_figure(
-        editor_client,
-        report,
-        as_stated="может вырасти до 25,5%",
-        comparator="up_to",
-        value="25.5",
-        observation_status="forecast",
-        period_start="2030-01-01",
-        period_end="2030-12-31",
-        period_label="2030",
-        quote=FORECAST_QUOTE.replace("вырасти", "вырости"),
-    )
+    typo = FORECAST_QUOTE.replace("вырасти", "вырости")
+    mistyped = share_figure(editor_client, report, **{**ENTERED["forecast"], "quote": typo})
     assert mistyped.status_code == 200
     message = " ".join(mistyped.context["adminform"].form.errors["quote"])
     assert "вырасти" in message and not Figure.objects.filter(source=report).exists()
 
-    entered = {
-        "forecast": dict(
-            as_stated="может вырасти до 25,5%",
-            comparator="up_to",
-            value="25.5",
-            observation_status="forecast",
-            period_start="2030-01-01",
-            period_end="2030-12-31",
-            period_label="2030",
-            quote=FORECAST_QUOTE,
-        ),
-        "target": dict(
-            as_stated="довести её до 30%",
-            comparator="exact",
-            value="30",
-            observation_status="target",
-            period_start="2035-01-01",
-            period_end="2035-12-31",
-            period_label="2035",
-            quote=TARGET_QUOTE,
-        ),
-        "fraction": dict(
-            as_stated="каждый пятый доллар",
-            comparator="exact",
-            value="20",
-            fraction_numerator="1",
-            fraction_denominator="5",
-            observation_status="actual",
-            period_start="2025-01-01",
-            period_end="2025-12-31",
-            period_label="2025",
-            quote=FRACTION_QUOTE,
-        ),
-    }
     figures = {}
-    for kind, fields in entered.items():
+    for kind, fields in ENTERED.items():
         assert share_figure(editor_client, report, **fields).status_code == 302
         figures[kind] = Figure.objects.get(source=report, quote=fields["quote"])
         assert figures[kind].state == "draft"

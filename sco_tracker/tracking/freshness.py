@@ -114,10 +114,14 @@ def cached_until_public_change(name: str, compute, *, as_of=None):
     return cache.get_or_set(key, compute, timeout=CACHE_SECONDS)
 
 
+def query_key(queryset, *extra) -> str:
+    """A cache key for what ``queryset`` selects (its SQL and parameters, unordered), so
+    every filter, search and moment has its own."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    return hashlib.sha256(repr((sql, params, extra)).encode()).hexdigest()[:32]
+
+
 def public_count(queryset) -> int:
     """``queryset.count()`` of public rows, kept until the next public change: counting a
-    list of 100,000 figures costs more than the rest of its page. The key is the count's
-    own SQL, so every filter and search has its own."""
-    sql, params = queryset.order_by().query.sql_with_params()
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
-    return cached_until_public_change(f"count:{digest}", queryset.count)
+    list of 100,000 figures costs more than the rest of its page."""
+    return cached_until_public_change(f"count:{query_key(queryset)}", queryset.count)

@@ -8,12 +8,10 @@ The page then reads only the groups it spans, from the first of them on.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db.models import Count
 from django.utils.functional import cached_property
 
-from .freshness import cached_until_public_change, public_count
+from .freshness import cached_until_public_change, public_count, query_key
 
 
 def grouped_order(queryset, group_field: str) -> tuple[list, list] | None:
@@ -44,8 +42,6 @@ class GroupedKeys:
     @cached_property
     def groups(self) -> list[tuple[object, int]]:
         """(group, number of rows) in the list's order."""
-        sql, params = self.queryset.order_by().query.sql_with_params()
-        digest = hashlib.sha256(repr((sql, params, self.group_ordering)).encode()).hexdigest()
 
         def count_groups():
             rows = (
@@ -57,7 +53,8 @@ class GroupedKeys:
             )
             return list(rows)
 
-        return cached_until_public_change(f"groups:{digest[:32]}", count_groups)
+        key = query_key(self.queryset, self.group_ordering)
+        return cached_until_public_change(f"groups:{key}", count_groups)
 
     def count(self) -> int:
         return sum(rows for _group, rows in self.groups)
