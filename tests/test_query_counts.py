@@ -155,3 +155,40 @@ def test_the_home_pages_key_indicators_are_read_once_until_a_public_change(clien
                 state="published",
             )
     assert "Freshly published indicator" in client.get("/").content.decode()
+
+
+def statements(block) -> list[str]:
+    """The SQL statements ``block()`` runs, savepoints left out."""
+    with CaptureQueriesContext(connection) as queries:
+        block()
+    return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_a_save_with_history_adds_only_what_the_revision_needs(reviewer):
+    """Beside the save itself: the latest revision (is this a real change?), one check per
+    distinct public parent (is the revision public?), and the revision's insert. The
+    record and its previous revision name the same parents: each is asked about once."""
+    from sco_tracker.tracking.recording import restoring
+
+    figure = Figure.objects.published().filter(meeting__isnull=False).first()
+    figure = Figure.objects.select_related("indicator").get(pk=figure.pk)
+
+    def plain_save():
+        with restoring():  # no revision noted, none written: the save alone
+            figure.note = "Saved without a revision"
+            figure.save()
+
+    def tracked_save():
+        with revision(user=reviewer, reason="Saved with a revision"):
+            figure.note = "Saved with a revision"
+            figure.save()
+
+    plain, tracked = statements(plain_save), statements(tracked_save)
+    added = tracked[len(plain) :]
+    parents = ["indicators_indicator", "meetings_meeting"]
+    assert len(tracked) == len(plain) + 1 + len(parents) + 1, added
+    assert "indicators_historicalfigure" in added[0] and added[0].startswith("SELECT")
+    assert [table for table in parents if any(table in sql for sql in added[1:-1])] == parents
+    assert added[-1].startswith("INSERT INTO") and "historicalfigure" in added[-1]
+    assert figure.history.first().history_change_reason == "Saved with a revision"
+

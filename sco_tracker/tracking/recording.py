@@ -259,9 +259,11 @@ def register_recorder(model, recorder) -> None:
 # --- what a revision is for the public -----------------------------------------------
 
 
-def parents_visible(model, values) -> bool:
+def parents_visible(model, values, known: dict | None = None) -> bool:
     """Whether the public parents named by ``values`` (a record or a revision row) are
-    public now."""
+    public now. ``known`` ({(parent model, id): public?}) keeps the answers between calls,
+    so a record and its previous revision, which mostly name the same parents, ask once."""
+    known = {} if known is None else known
     for foreign_key, optional in model.tracking.parents:
         parent_id = getattr(values, foreign_key.attname)
         if parent_id is None:
@@ -269,7 +271,10 @@ def parents_visible(model, values) -> bool:
                 continue
             return False
         parent = foreign_key.related_model
-        if not parent._default_manager.all().published().filter(pk=parent_id).exists():
+        key = (parent, parent_id)
+        if key not in known:
+            known[key] = parent._default_manager.all().published().filter(pk=parent_id).exists()
+        if not known[key]:
             return False
     return True
 
@@ -287,9 +292,16 @@ def public_kind(instance, history_type: str, previous, *, reverting: bool) -> st
     Visible before: its previous revision's state and *that* revision's parents, as they
     are now (they are what the record pointed to until this write)."""
     model = type(instance)
-    now = history_type != "-" and own_visible(model, instance) and parents_visible(model, instance)
+    known: dict = {}
+    now = (
+        history_type != "-"
+        and own_visible(model, instance)
+        and parents_visible(model, instance, known)
+    )
     before = (
-        previous is not None and own_visible(model, previous) and parents_visible(model, previous)
+        previous is not None
+        and own_visible(model, previous)
+        and parents_visible(model, previous, known)
     )
     if now and before:
         return PublicKind.REVERTED if reverting else PublicKind.CHANGED
