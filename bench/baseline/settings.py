@@ -48,7 +48,13 @@ TEMPLATES = [
         },
     },
 ]
-DATABASES = {"default": dj_database_url.config()}
+# Persistent connections with health checks, as the project's production settings have them
+# (Django's deployment checklist): both sides of the comparison keep their connections.
+DATABASES = {
+    "default": dj_database_url.config(
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
