@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from indicators.models import Figure, Indicator
 from meetings.models import Commitment, Meeting
@@ -681,3 +681,26 @@ def test_the_kept_count_follows_every_public_change(client, reviewer):
     assert count() == before + 1
     transition(published, to_state="withdrawn", user=reviewer, reason="Checking the source")
     assert count() == before
+
+
+@pytest.mark.parametrize(
+    ("url_name", "value"),
+    [
+        ("indicators:figure_detail", 3),
+        ("indicators:indicator_detail", "trade-with-sco-members"),
+        ("meetings:meeting_detail", "chg-24-moscow-2025"),
+        ("meetings:country_detail", "KZ"),  # a pattern of its own: reverse() each time
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_record_addresses_are_what_reverse_gives(url_name, value, language):
+    """Lists and exports build each record's address from its route reversed once."""
+    from django.utils import translation
+
+    from sco_tracker.tracking.options import record_url
+
+    with translation.override(language):
+        assert record_url(url_name, value) == reverse(url_name, args=[value])
+        assert record_url(url_name, value).startswith("/ru/" if language == "ru" else "/")
+        with pytest.raises(NoReverseMatch):  # not a slug: refused, as by reverse()
+            record_url("meetings:meeting_detail", "встреча")

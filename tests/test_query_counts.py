@@ -192,3 +192,17 @@ def test_a_save_with_history_adds_only_what_the_revision_needs(reviewer):
     assert added[-1].startswith("INSERT INTO") and "historicalfigure" in added[-1]
     assert figure.history.first().history_change_reason == "Saved with a revision"
 
+
+def test_a_csv_export_reads_its_revision_info_with_its_rows(client, monkeypatch):
+    """However many chunks a CSV streams in, its queries stay the same: each row's revision
+    count and date come in the rows' own query, not one more query per chunk."""
+    from sco_tracker.tracking import exports
+
+    monkeypatch.setattr(exports, "CSV_CHUNK", 5)
+    few = count_queries(client, "/figures/?format=csv&per_page=10")
+    grow(figures=30, revisions=2)
+    many = count_queries(client, "/figures/?format=csv")
+    rows = client.get("/figures/?format=csv")
+    lines = b"".join(rows.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) > 6 * exports.CSV_CHUNK
+    assert many == few

@@ -16,11 +16,15 @@ is prepared; every page, export, feed, history and ``?as_of=`` works from that a
 
 from __future__ import annotations
 
+import functools
+import re
 from functools import cached_property
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 DECLARED = {
     # Foreign keys to records that must be public for this one to be (a nullable key may
@@ -95,7 +99,7 @@ class TrackingOptions:
             return parent.tracking.url(parent) if parent is not None else ""
         if not self.url_name:
             return ""
-        return reverse(self.url_name, args=[getattr(record, self.url_field)])
+        return record_url(self.url_name, getattr(record, self.url_field))
 
     def history_url(self, record) -> str:
         if self.page_parent:
@@ -121,3 +125,36 @@ def tracked_model(key: str):
         if model.tracking.key == key:
             return model
     raise LookupError(key)
+
+
+# --- record addresses, reversed once per route ---------------------------------------------
+
+PLAIN_VALUE = re.compile(r"[A-Za-z0-9_-]+")
+STAND_IN = "7319046285"  # matches int, slug and str converters; found in no route
+
+
+def record_url(url_name: str, value) -> str:
+    """``reverse(url_name, args=[value])``, for the many rows of a list or an export: the
+    route is reversed once (per language, script prefix and URLconf) with a stand-in, and
+    each value put in its place — reverse() took a fifth of a 10,000-row CSV. A value that
+    would need quoting goes through reverse() itself."""
+    text = str(value)
+    if PLAIN_VALUE.fullmatch(text):
+        parts = route_parts(
+            url_name, get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
+        )
+        if parts is not None:
+            return text.join(parts)
+    return reverse(url_name, args=[value])
+
+
+@functools.lru_cache(maxsize=1024)
+def route_parts(url_name, language, script_prefix, urlconf, root_urlconf):
+    """The address of ``url_name`` split around its one argument, or None when the route
+    takes no stand-in (a pattern of its own, such as two capital letters)."""
+    try:
+        address = reverse(url_name, args=[STAND_IN], urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+    parts = address.split(STAND_IN)
+    return tuple(parts) if len(parts) == 2 else None

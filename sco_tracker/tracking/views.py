@@ -134,7 +134,7 @@ class FilteredListView(ExportMixin, View):
 
     def prepare(self, rows, *, revision_info: bool = True) -> list:
         objects = materialize(rows, moment=self.as_of, related=self.related)
-        if revision_info:
+        if revision_info and objects and not hasattr(objects[0], "revision_count"):
             attach_revision_info(objects, self.as_of)
         self.attach(objects)
         return objects
@@ -173,7 +173,8 @@ class FilteredListView(ExportMixin, View):
         if output == "datapackage":
             return self.datapackage_response()
         if output == "csv":
-            return self.csv_response(queryset)
+            # Every row is written: the revision info comes in the rows' own query.
+            return self.csv_response(queryset.with_revision_info())
         per_page = controls.cleaned_data["per_page"] or PAGE_SIZE
         page = self.page_of(queryset, controls.cleaned_data["page"] or 1, per_page)
         if output == "json":
