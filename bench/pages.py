@@ -130,6 +130,15 @@ class Page:
     baseline: str | None
     essential: list[str] = field(default_factory=list)
     admin: bool = False
+    remedy: str = ""  # what a miss here needs, from what the profiles and plans showed
+
+
+ROWS_REMEDY = (
+    "rows are read by key and the count is kept until the next public change; most of "
+    "what remains is rendering the rows (the template and each row's value in words). "
+    "Keep each rendered row until its record's next public revision (a fragment cache "
+    "keyed by the last revision)."
+)
 
 
 PAGES = [
@@ -150,8 +159,18 @@ PAGES = [
             f"SELECT i.id, i.name_en, count(*) {VISIBLE} GROUP BY i.id, i.name_en "
             f"ORDER BY 3 DESC, 2 LIMIT 6",
         ],
+        remedy="the key figures and menus are kept until the next public change; what "
+        "remains is the request's framework time.",
     ),
-    Page("list", "Figures list, page 1", "public", "/figures/", "/figures/", listing()),
+    Page(
+        "list",
+        "Figures list, page 1",
+        "public",
+        "/figures/",
+        "/figures/",
+        listing(),
+        remedy=ROWS_REMEDY,
+    ),
     Page(
         "deep",
         "Figures list, page 1,000",
@@ -159,6 +178,7 @@ PAGES = [
         "/figures/?page=1000",
         "/figures/?page=1000",
         listing(offset=49_950),
+        remedy=ROWS_REMEDY,
     ),
     Page(
         "filtered",
@@ -167,6 +187,7 @@ PAGES = [
         "/figures/?country={country}&year={year}",
         "/figures/?country={country}&year={year}",
         listing(f"AND c.code = %(country)s {YEAR}"),
+        remedy=ROWS_REMEDY,
     ),
     Page(
         "search",
@@ -175,6 +196,9 @@ PAGES = [
         "/figures/?q={word}",
         "/figures/?q={word}",
         listing(SEARCH),
+        remedy="the GIN index finds the matches, then every match is sorted in list order "
+        "(thousands for a common word). Order a search by relevance with a limit before the "
+        "sort, or keep each word's keys until the next public change.",
     ),
     Page(
         "as_of",
@@ -187,8 +211,23 @@ PAGES = [
             f"{SNAPSHOT_VISIBLE} ORDER BY i.name_en, f.period_end DESC NULLS LAST, f.id LIMIT 50",
             f"SELECT count(*) {SNAPSHOT_VISIBLE}",
         ],
+        remedy="a snapshot finds each record's latest revision by an anti-join over the history "
+        "up to the moment, and the pagination counts them per indicator once per new moment. "
+        "A `superseded_at` column on each revision (set when the next one is written) with "
+        "an index on (history_date, superseded_at) makes a snapshot one index range.",
     ),
-    Page("detail", "Figure detail", "public", "/figures/{figure}/", "/figures/{figure}/", [FIGURE]),
+    Page(
+        "detail",
+        "Figure detail",
+        "public",
+        "/figures/{figure}/",
+        "/figures/{figure}/",
+        [FIGURE],
+        remedy="the baseline's page is a bare `DetailView`; this one checks the parents' "
+        "publication and shows the quote, its source and the revisions. Both are near the "
+        "per-request floor (middleware, template); only keeping the rendered page until the "
+        "record's next public revision would take it lower.",
+    ),
     Page(
         "history",
         "Figure history",
@@ -196,6 +235,8 @@ PAGES = [
         "/figures/{figure}/history/",
         "/figures/{figure}/history/",
         [REVISIONS.format(public="AND h.public_kind <> ''")],
+        remedy="the diffs are worked out in Python on each request; store each revision's "
+        "diff when it is written.",
     ),
     Page(
         "indicator",
@@ -207,6 +248,8 @@ PAGES = [
             "SELECT * FROM indicators_indicator WHERE slug = %(indicator)s AND state = 'published'",
             f"{ROW} {VISIBLE} AND i.slug = %(indicator)s ORDER BY f.period_end, c.name_en, f.id",
         ],
+        remedy="the chart is drawn in Python from up to a few hundred points on each "
+        "request; keep the drawn chart until the indicator's next public change.",
     ),
     Page(
         "indicator_largest",
@@ -219,6 +262,8 @@ PAGES = [
             f"{ROW} {VISIBLE} AND i.slug = %(indicator_largest)s "
             f"ORDER BY f.period_end, c.name_en, f.id",
         ],
+        remedy="as the typical indicator page: keep the drawn chart until the "
+        "indicator's next public change.",
     ),
     Page(
         "changes",
@@ -227,6 +272,9 @@ PAGES = [
         "/changes/",
         None,
         [f"{CHANGES} ORDER BY 3 DESC, 1 DESC LIMIT 50", f"SELECT {CHANGES_COUNT}"],
+        remedy="described pages are kept until the next public change; a miss is the "
+        "first request after one, which describes 50 revisions. Describe the new page when "
+        "the change is committed (on_commit) instead of on the next request.",
     ),
     Page(
         "changes_filtered",
@@ -241,6 +289,7 @@ PAGES = [
             "SELECT count(*) FROM indicators_historicalfigure h JOIN meetings_country c "
             "ON c.id = h.country_id WHERE h.public_kind <> '' AND c.code = %(country)s",
         ],
+        remedy="as /changes/: describe pages when a change is committed.",
     ),
     Page(
         "feed",
@@ -249,6 +298,9 @@ PAGES = [
         "/changes/feed/",
         None,
         [f"{CHANGES} ORDER BY 3 DESC, 1 DESC LIMIT 50"],
+        remedy="entries are kept until the next public change; the slow requests are the "
+        "first after a restart or a change (50 entries described, 60 ms). Describe them "
+        "when the change is committed.",
     ),
     Page(
         "csv",
@@ -257,6 +309,10 @@ PAGES = [
         "/figures/?format=csv&country={csv_country}",
         "/figures/export.csv?country={csv_country}",
         [f"{ROW}, f.quote, s.title, s.url {VISIBLE} AND c.code = %(csv_country)s {ORDER}"],
+        remedy="every row is built from model instances (five per row with its related "
+        "records), its value put in words and forty cells written: about half a millisecond "
+        "a row. Build rows from `values()` tuples, or write the unfiltered file when a change "
+        "is published and serve it as a static file.",
     ),
     Page(
         "admin_list",
@@ -269,6 +325,10 @@ PAGES = [
             "SELECT count(*) FROM indicators_figure",
         ],
         admin=True,
+        remedy="about half the request renders the 50 rows (`items_for_result`), a "
+        "quarter the indicator, country and meeting filters (327 whole records loaded, 330 "
+        "links). Filter menus from `values_list` (ids and names) in a select, and the "
+        "computed columns in the query.",
     ),
     Page(
         "admin_search",
@@ -284,6 +344,8 @@ PAGES = [
             f"{ADMIN_SEARCH}",
         ],
         admin=True,
+        remedy="as the change list, plus the full-text match: the same filter and row "
+        "rendering fixes.",
     ),
     Page(
         "admin_history",
@@ -293,6 +355,8 @@ PAGES = [
         "/admin/baseline/figure/{figure}/history/",
         [REVISIONS.format(public="")],
         admin=True,
+        remedy="50 revisions diffed in Python on each request; store each revision's "
+        "diff when it is written.",
     ),
 ]
 

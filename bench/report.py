@@ -128,6 +128,8 @@ def causes(results) -> list[str]:
                 "  Most of the time is outside SQL; cProfile (share of the request): "
                 + "; ".join(f"`{entry}`" for entry in measured["profile"])
             )
+        if page.remedy:
+            lines.append(f"  Cause and the fix it needs: {page.remedy}")
     return lines
 
 
