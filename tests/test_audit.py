@@ -294,6 +294,30 @@ def test_atom_feed_honours_filters(client, two_edits):
     assert client.get("/ru/changes/feed/").status_code == 200
 
 
+def test_the_feed_is_kept_whole_until_the_next_public_change(client, reviewer, monkeypatch):
+    """Feed readers poll: the document is written once per public change (per filter,
+    language and host), and the next public change is in it at once."""
+    from django.contrib.syndication.views import Feed
+
+    first = client.get("/changes/feed/", {"type": "figure"})
+    written = []
+    original = Feed.get_feed
+    monkeypatch.setattr(Feed, "get_feed", lambda *args: written.append(args) or original(*args))
+    again = client.get("/changes/feed/", {"type": "figure"})
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
+    assert written == []
+    mirrored = client.get("/changes/feed/", {"type": "figure"}, HTTP_HOST="mirror.test")
+    assert b"http://mirror.test/" in mirrored.content
+    assert len(written) == 1  # another host: links of its own
+    figure = Figure.objects.get(pk=FIGURE)
+    with revision(user=reviewer, reason="Feed test: a note readers should see"):
+        figure.note = "Seen in the feed"
+        figure.save()
+    fresh = client.get("/changes/feed/", {"type": "figure"}).content.decode()
+    assert "Feed test: a note readers should see" in fresh
+    assert len(written) == 2
+
+
 def test_feed_escapes_hostile_text(client, editor):
     hostile = '<script>alert("feed")</script>'
     edit_figure(signed_in(editor), "69", hostile)

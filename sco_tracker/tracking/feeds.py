@@ -1,14 +1,18 @@
 """The Atom feed of public changes, honouring the filters of ``/changes/``."""
 
+import hashlib
+
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .changes import ChangesForm, described_page
+from .freshness import cached_until_public_change
 
 FEED_LENGTH = 50
 
@@ -21,7 +25,23 @@ class ChangesFeed(Feed):
         if not form.is_valid():
             messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
             return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
-        return super().__call__(request, *args, **kwargs)
+
+        def render():
+            response = Feed.__call__(self, request, *args, **kwargs)
+            return response.content, response["Content-Type"], response.get("Last-Modified")
+
+        # The whole document is kept until the next public change: readers' feed clients
+        # poll it, and writing 50 entries is most of its cost (the entries' descriptions
+        # are kept too, for /changes/). Its links are absolute: the host is in the key.
+        where = (request.scheme, request.get_host(), request.GET.urlencode(), get_language())
+        key = "feed:" + hashlib.sha256(repr(where).encode()).hexdigest()[:32]
+        content, content_type, last_modified = cached_until_public_change(
+            key, render, as_of=request.as_of
+        )
+        response = HttpResponse(content, content_type=content_type)
+        if last_modified:
+            response["Last-Modified"] = last_modified
+        return response
 
     def get_object(self, request, *args, **kwargs):
         """The request's filters and moment (the feed object is shared by all requests)."""
