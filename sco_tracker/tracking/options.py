@@ -22,7 +22,9 @@ from functools import cached_property
 
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -158,3 +160,9 @@ def route_parts(url_name, language, script_prefix, urlconf, root_urlconf):
         return None
     parts = address.split(STAND_IN)
     return tuple(parts) if len(parts) == 2 else None
+
+
+@receiver(setting_changed)
+def forget_routes(**kwargs):
+    """Tests swap URLconfs and languages: reverse again, as Django clears its own caches."""
+    route_parts.cache_clear()
