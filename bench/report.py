@@ -3,8 +3,6 @@ cause of each miss (the key line of the slowest query's ``EXPLAIN ANALYZE``)."""
 
 import os
 import platform
-import subprocess
-import time
 
 import psycopg
 
@@ -217,9 +215,6 @@ def other_measurements(results) -> list[str]:
 def markdown(results, bench_url) -> str:
     data = dataset(bench_url)
     targets = results["app"]["targets"]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
     lines = [
         "# Benchmarks",
         "",
@@ -229,14 +224,16 @@ def markdown(results, bench_url) -> str:
         COMMAND,
         "```",
         "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} at commit `{commit}` (plus "
-        f"the working tree), on {machine()}, PostgreSQL {data['postgres']}; "
-        f"{results['elapsed'] / 60:,.1f} minutes end to end. Load average (1 min) "
-        f"{results['load'][0]:.2f} at the start, {results['load'][1]:.2f} at the end"
+        f"Run {results['finished']} at commit `{results['commit']}` (plus the working tree), "
+        f"on {machine()}, PostgreSQL {data['postgres']}; {results['elapsed'] / 60:,.1f} minutes "
+        f"end to end. A fixed Python loop (`sum(i * i for i in range(10_000_000))`) took "
+        f"{results['cpu_reference_s']:.2f} s on this machine: compare it before comparing "
+        f"runs made on different machines. Load average (1 min) {results['load'][0]:.2f} when "
+        f"the run began"
         + (
-            " — **the machine was busy with other work; times are inflated.**"
-            if max(results["load"]) > 1.5
-            else "."
+            " — **other work was running; times are inflated.**"
+            if results["load"][0] > 1
+            else " (while it runs, its own servers, client and PostgreSQL share the 2 cores)."
         ),
         "",
         f"Data (`generate_demo_data`, database `{results['database']}`, {data['size']}): "
@@ -265,7 +262,8 @@ def markdown(results, bench_url) -> str:
         "signed in. “Essential SELECT” is the page's "
         "own data read by hand-written SQL (`bench/pages.py`) through psycopg; "
         "“baseline ÷ page” compares medians. “load” is the 1-minute load average when the "
-        "page's requests began (2 cores: above ~1, other work was competing for them).",
+        "page's requests began (on 2 cores; the run's own server, client and PostgreSQL "
+        "account for about 1 to 1.5 of it).",
         "",
         "## Misses and their measured causes",
         "",

@@ -245,8 +245,23 @@ def wrk(port, seconds):
     return result
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): how fast this machine runs
+    Python, so runs on different machines can be told apart."""
+    timings = []
+    for _ in range(3):
+        begun = time.perf_counter()
+        sum(i * i for i in range(10_000_000))
+        timings.append(time.perf_counter() - begun)
+    return min(timings)
+
+
 def main():
     started, load = time.perf_counter(), os.getloadavg()[0]
+    reference = cpu_reference()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     OUT.mkdir(parents=True, exist_ok=True)
     name, bench_url, server = database_urls()
     pages_setting = env("BENCH_PAGES", "")
@@ -311,6 +326,9 @@ def main():
         "database": name,
         "elapsed": time.perf_counter() - started,
         "load": [load, os.getloadavg()[0]],
+        "cpu_reference_s": reference,
+        "commit": commit,
+        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     text = report.markdown(results, bench_url)
