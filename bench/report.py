@@ -46,6 +46,54 @@ def misses(page, results) -> list[str]:
     return found
 
 
+FLAT_FACTOR = 1.5  # issue 11: a page costs about the same at 1,000 and 100,000 figures
+GROWS_WITH_DATA = {"csv"}  # an export of every matching row grows with the data, as it should
+
+
+def flat_table(results) -> list[str]:
+    """Each page's median on the small data set against this run's, and its queries."""
+    flat = results.get("flat")
+    if not flat:
+        return ["Not measured in this run (`BENCH_FLAT=0`)."]
+    small = flat["params"]["figures"]
+    lines = [
+        f"The same pages on {small:,} figures × {flat['params']['revisions']} revisions (a "
+        f"database of its own, `{results['database']}_small`), served and timed the same "
+        f"way; target: the page at {results['generation']['params']['figures']:,} "
+        f"figures within {FLAT_FACTOR}× its time here, with the same queries.",
+        "",
+        f"| Page | median ms, {small:,} figures | median ms, this run | ratio | queries "
+        f"(small / this run) | Result |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    by_key = {page.key: page for page in PAGES}
+    for key in results["pages"]:
+        here = results["timings"]["app"].get(key)
+        there = flat["timings"].get(key)
+        if not (here and there):
+            continue
+        ratio = here["median"] / there["median"]
+        queries = (flat["app"]["pages"][key]["queries"], results["app"]["pages"][key]["queries"])
+        if key in GROWS_WITH_DATA:
+            verdict = "n/a: its rows grow with the data"
+        elif ratio <= FLAT_FACTOR and queries[0] == queries[1]:
+            verdict = "met"
+        else:
+            verdict = "**MISS**: " + "; ".join(
+                part
+                for part in (
+                    f"{ratio:.1f}× > {FLAT_FACTOR}×" if ratio > FLAT_FACTOR else "",
+                    "queries differ" if queries[0] != queries[1] else "",
+                )
+                if part
+            )
+        lines.append(
+            f"| {by_key[key].label} | {ms(there['median'])} | {ms(here['median'])} | "
+            f"{ratio:.1f}× | {queries[0]} / {queries[1]} | {verdict} |"
+        )
+    return lines
+
+
 def baseline_factor(page, results):
     timing = results["timings"]["app"].get(page.key)
     other = results["timings"].get("baseline", {}).get(page.key)
@@ -264,6 +312,10 @@ def markdown(results, bench_url) -> str:
         "“baseline ÷ page” compares medians. “load” is the 1-minute load average when the "
         "page's requests began (on 2 cores; the run's own server, client and PostgreSQL "
         "account for about 1 to 1.5 of it).",
+        "",
+        "## Flat page cost",
+        "",
+        *flat_table(results),
         "",
         "## Misses and their measured causes",
         "",

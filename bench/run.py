@@ -89,13 +89,14 @@ def manage(*args, environ, capture=True):
     return result.stdout if capture else ""
 
 
-def generate(bench_url, environ, params):
+def generate(bench_url, environ, params, record_file=None):
     """Generate unless the same data set is there; returns the generation's record."""
     with psycopg.connect(bench_url) as connection:
         row = connection.execute(
             "SELECT last_name FROM auth_user WHERE username = 'demo-data'"
         ).fetchone()
-    record_file = OUT / "generation.json"
+    record_file = record_file or OUT / "generation.json"
+    record_file.parent.mkdir(parents=True, exist_ok=True)
     if row is not None:
         stored = json.loads(row[0])
         if any(stored[key] != params[key] for key in ("figures", "revisions", "seed")):
@@ -124,8 +125,9 @@ def generate(bench_url, environ, params):
     return record | {"reused": False}
 
 
-def measure(mode, environ, pages):
-    out = OUT / f"{mode}.json"
+def measure(mode, environ, pages, out_dir=None):
+    out = (out_dir or OUT) / f"{mode}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [PYTHON, "-m", "bench.measure", mode, str(out), pages], cwd=ROOT, env=environ, check=True
     )
@@ -245,6 +247,35 @@ def wrk(port, seconds):
     return result
 
 
+def flat_cost(name, server, app_env, pages_setting, pages, params, runs, budget) -> dict:
+    """Issue 11's flat page cost: the same pages, served the same way, on a data set a
+    hundred times smaller (``BENCH_SMALL`` figures, its own database); each page's median
+    there and here is compared in the report (within 1.5x)."""
+    small = {**params, "figures": int(env("BENCH_SMALL", "1000"))}
+    small_name = f"{name}_small"
+    prepare_database(small_name, server)
+    small_url = urlunsplit(urlsplit(app_env["DATABASE_URL"])._replace(path=f"/{small_name}"))
+    small_env = app_env | {"DATABASE_URL": small_url}
+    log(f"Flat page cost: {small['figures']:,} figures in {small_name}")
+    manage("migrate", "--noinput", environ=small_env)
+    generation = generate(small_url, small_env, small, OUT / "small" / "generation.json")
+    measured = measure("app", small_env, pages_setting, OUT / "small")
+    timings = {}
+    process, port = serve("app-small", "sco_tracker.wsgi:application", small_env)
+    try:
+        for page in pages:
+            if page.key not in measured["pages"]:
+                continue
+            url = measured["pages"][page.key]["url"]
+            log(f"app, {small['figures']:,} figures: {page.label} — {url}")
+            cookie = measured["cookie"] if page.admin else None
+            timings[page.key] = time_page(port, url, cookie, runs, budget)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"params": small, "generation": generation, "app": measured, "timings": timings}
+
+
 def cpu_reference() -> float:
     """Seconds for a fixed pure-Python loop (best of three): how fast this machine runs
     Python, so runs on different machines can be told apart."""
@@ -312,7 +343,11 @@ def main():
         finally:
             process.terminate()
             process.wait(timeout=30)
+    flat = None
+    if env("BENCH_FLAT", "1") != "0":
+        flat = flat_cost(name, server, app_env, pages_setting, pages, params, runs, budget)
     results = {
+        "flat": flat,
         "pages": [page.key for page in pages],
         "subset": bool(pages_setting),
         "app": app,
