@@ -208,7 +208,7 @@ def time_page(port, url, cookie, runs, budget):
         fetch(port, url, cookie)  # a second warm-up for the fast pages
     samples, statuses = [], {status}
     for _ in range(repetitions(first, runs, budget)):
-        status, elapsed, _size = fetch(port, url, cookie)
+        status, elapsed, size = fetch(port, url, cookie)
         statuses.add(status)
         samples.append(elapsed)
     samples.sort()
@@ -218,6 +218,7 @@ def time_page(port, url, cookie, runs, budget):
         "n": len(samples),
         "statuses": sorted(statuses),
         "load": load,
+        "bytes": size,  # how much the page shows: pages of different sizes differ in cost
     }
 
 
