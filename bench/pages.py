@@ -134,10 +134,12 @@ class Page:
 
 
 ROWS_REMEDY = (
-    "rows are read by key and the count is kept until the next public change; most of "
-    "what remains is rendering the rows (the template and each row's value in words). "
-    "Keep each rendered row until its record's next public revision (a fragment cache "
-    "keyed by the last revision)."
+    "rows are read by key and the count is kept until the next public change; what remains "
+    "is mostly rendering. The filter menus list every public source, meeting and indicator "
+    "(1,430 options, 115 KB of the 137 KB first page; they grow with the records, not the "
+    "figures) and the 50 rows are put in words. Keep each menu's rendered options with the "
+    "kept menu (marking the chosen one), and each rendered row until its record's next "
+    "public revision."
 )
 
 
@@ -315,8 +317,11 @@ PAGES = [
         [f"{ROW}, f.quote, s.title, s.url {VISIBLE} AND c.code = %(csv_country)s {ORDER}"],
         remedy="every row is built from model instances (five per row with its related "
         "records), its value put in words and forty cells written: about half a millisecond "
-        "a row. Build rows from `values()` tuples, or write the unfiltered file when a change "
-        "is published and serve it as a static file.",
+        "a row; each row's revision count and date are two subqueries in the rows' query "
+        "(2 queries in all instead of one per 500 rows, for about a third more SQL time). "
+        "Build rows from `values()` tuples with the revision info kept on the record, or "
+        "write the unfiltered file when a change is published and serve it as a static "
+        "file.",
     ),
     Page(
         "admin_list",
