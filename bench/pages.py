@@ -134,12 +134,13 @@ class Page:
 
 
 ROWS_REMEDY = (
-    "rows are read by key and the count is kept until the next public change; what remains "
-    "is mostly rendering. The filter menus list every public source, meeting and indicator "
-    "(1,430 options, 115 KB of the 137 KB first page; they grow with the records, not the "
-    "figures) and the 50 rows are put in words. Keep each menu's rendered options with the "
-    "kept menu (marking the chosen one), and each rendered row until its record's next "
-    "public revision."
+    "rows are read by key, the count is kept until the next public change, and the filter "
+    "menus (every public source, meeting and indicator: 1,430 options, 115 KB of the 137 KB "
+    "first page; they grow with those records, not with the figures) are written once per "
+    "public change. What remains is about half the template (50 rows put in words, with "
+    "their links) and half reading the rows (SQL and model instances). Keep each rendered "
+    "row until its record's next public revision, and offer the source menu as a search "
+    "box rather than a thousand options."
 )
 
 

@@ -704,3 +704,52 @@ def test_record_addresses_are_what_reverse_gives(url_name, value, language):
         assert record_url(url_name, value).startswith("/ru/" if language == "ru" else "/")
         with pytest.raises(NoReverseMatch):  # not a slug: refused, as by reverse()
             record_url("meetings:meeting_detail", "встреча")
+
+
+def test_a_kept_menu_renders_as_if_written_afresh():
+    """A menu's options are written once, when it is kept; a page marks the chosen one.
+    The result is what writing every option again gives, escaping included."""
+    from sco_tracker.tracking.filters import Menu, QuickSelect
+
+    menu = Menu([("kz", "Kazakhstan"), ("kg", 'Kyrgyzstan <b>"'), ("ru", "Russia")])
+    cases = [
+        ([("", "All"), ("sco", "SCO as a whole"), *menu], "kg"),
+        ([("", "All"), ("sco", "SCO as a whole"), *menu], "sco"),
+        ([("", "All"), *menu], ""),
+        ([("", "All"), *menu, ("null", "None")], "ru"),  # not ending with the menu
+    ]
+    for choices, value in cases:
+        kept = QuickSelect(choices=choices, menu=menu).render("country", value)
+        assert kept == QuickSelect(choices=choices).render("country", value)
+    marked = QuickSelect(choices=cases[0][0], menu=menu).render("country", "kg")
+    assert '<option value="kg" selected>Kyrgyzstan &lt;b&gt;&quot;</option>' in marked
+    assert marked.count(" selected") == 1
+
+
+def test_list_pages_write_their_kept_menus_once(client, monkeypatch):
+    """The second visit marks the chosen option in menus written on the first."""
+    from sco_tracker.tracking import filters
+
+    first = client.get("/figures/", {"country": "KZ"}).content.decode()
+    written = []
+    original = filters.option_html
+    monkeypatch.setattr(
+        filters, "option_html", lambda *args: written.append(args) or original(*args)
+    )
+    second = client.get("/figures/", {"country": "KZ"}).content.decode()
+    assert second == first
+    assert '<option value="KZ" selected>' in second
+    assert second.count("<option") > 3 * len(written)
+
+
+def test_list_forms_share_their_menus_choices(rf):
+    """A FilterSet's form copies each field; the record menus' choices are shared."""
+    from indicators.filters import FigureFilter
+
+    request = rf.get("/figures/")
+    request.as_of = None
+    filterset = FigureFilter({}, queryset=Figure.objects.published(), request=request)
+    copied = filterset.form.fields["source"]
+    assert copied is not filterset.filters["source"].field
+    assert copied._choices is filterset.filters["source"].field._choices
+    assert len(list(copied.choices)) > 1

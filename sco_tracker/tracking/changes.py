@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 from .diffs import KIND_LABELS, RelatedNames, Revision, describe_changes
-from .filters import record_menus
+from .filters import QuickSelect, record_menus
 from .freshness import cached_until_public_change
 from .options import tracked_model, tracked_models
 from .recording import historical_m2m_model, history_manager
@@ -102,6 +102,7 @@ class ChangesForm(forms.Form):
                 label=capfirst(model._meta.verbose_name),
                 required=False,
                 choices=[("", _("All")), *menus[name]],
+                widget=QuickSelect(menu=menus[name]),
             )
         if staff:
             self.fields["editor"] = forms.ModelChoiceField(

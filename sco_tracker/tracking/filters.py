@@ -52,6 +52,12 @@ class YearFilter(django_filters.Filter):
 class KeyChoiceField(django_filters.fields.ChoiceField):
     """A key typed in any case (``kz``, ``KZ``) matches the menu's spelling."""
 
+    def __deepcopy__(self, memo):
+        """A form copies its fields: the menu's choices (a thousand for the sources, never
+        changed in place) are shared rather than copied on every request."""
+        memo[id(self._choices)] = self._choices
+        return super().__deepcopy__(memo)
+
     def to_python(self, value):
         value = super().to_python(value)
         for key, _label in self.choices:
@@ -60,28 +66,52 @@ class KeyChoiceField(django_filters.fields.ChoiceField):
         return value
 
 
+def option_html(key, label, selected: bool = False) -> str:
+    marked = " selected" if selected else ""
+    return f'<option value="{escape(key)}"{marked}>{escape(label)}</option>'
+
+
+class Menu(list):
+    """A record menu's (key, name) choices with their ``<option>`` elements written once:
+    kept with the menu until the next public change, so a page marks the chosen one
+    instead of writing a thousand options again (the sources' menu alone is ~1,000)."""
+
+    def __init__(self, choices=()):
+        super().__init__(choices)
+        self.options_html = "".join(option_html(key, label) for key, label in self)
+
+
 class QuickSelect(forms.Select):
     """A ``<select>`` with the markup Django's renders, written in Python: Django renders
     each ``<option>`` through a template, which for a menu of a thousand records (the
-    sources) is most of a list page's time."""
+    sources) is most of a list page's time. Given the ``menu`` its choices end with, it
+    uses the menu's options as written when the menu was kept."""
+
+    def __init__(self, attrs=None, choices=(), menu: Menu | None = None):
+        super().__init__(attrs, choices)
+        self.menu = menu
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
-
-        def option(key, label) -> str:
-            selected = " selected" if str(key) in chosen else ""
-            return f'<option value="{escape(key)}"{selected}>{escape(label)}</option>'
-
+        choices = list(self.choices)
+        kept = ""
+        menu, written = self.menu, getattr(self.menu, "options_html", None)
+        if written and len(choices) >= len(menu) and choices[len(choices) - len(menu) :] == menu:
+            choices = choices[: len(choices) - len(menu)]
+            kept = written
+            for key in chosen:
+                plain = f'<option value="{escape(key)}">'
+                kept = kept.replace(plain, plain[:-1] + " selected>", 1)
         parts = []
-        for key, label in self.choices:
+        for key, label in choices:
             if isinstance(label, list | tuple):
-                inner = "".join(option(*choice) for choice in label)
+                inner = "".join(option_html(k, v, str(k) in chosen) for k, v in label)
                 parts.append(f'<optgroup label="{escape(key)}">{inner}</optgroup>')
             else:
-                parts.append(option(key, label))
+                parts.append(option_html(key, label, str(key) in chosen))
         final_attrs = flatatt(self.build_attrs(self.attrs, attrs))
         start = format_html('<select name="{}"{}>', name, final_attrs)
-        return mark_safe(start + "".join(parts) + "</select>")  # every value escaped above
+        return mark_safe(start + "".join(parts) + kept + "</select>")  # every value escaped
 
 
 class RecordFilter(django_filters.ChoiceFilter):
@@ -96,10 +126,11 @@ class RecordFilter(django_filters.ChoiceFilter):
         kwargs.setdefault("widget", QuickSelect)
         super().__init__(choices=[], **kwargs)
 
-    def set_moment(self, moment, menu: list):
+    def set_moment(self, moment, menu: Menu):
         """The page's moment, and the menu of records public then (``record_menus``)."""
         self.moment = moment
         self.extra["choices"] = [*self.extra_choices, *menu]
+        self.extra["widget"] = QuickSelect(menu=menu)
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -109,7 +140,7 @@ class RecordFilter(django_filters.ChoiceFilter):
         return qs.related_to(self.field_name, ids)
 
 
-def record_menu(model, key: str, moment) -> list[tuple]:
+def record_menu(model, key: str, moment) -> Menu:
     """(key, name) of each record of ``model`` public at ``moment``, in its order."""
     records = model._default_manager.all().published(as_of=moment)
     if moment is None:  # a menu needs names, not the records' long texts (sources')
@@ -117,10 +148,10 @@ def record_menu(model, key: str, moment) -> list[tuple]:
             field.name for field in model._meta.concrete_fields if isinstance(field, TextField)
         ]
         records = records.defer(*long_texts)
-    return [(getattr(obj, key), str(obj)) for obj in materialize(records, moment=moment)]
+    return Menu((getattr(obj, key), str(obj)) for obj in materialize(records, moment=moment))
 
 
-def record_menus(name: str, wanted: dict[str, tuple], moment) -> dict[str, list]:
+def record_menus(name: str, wanted: dict[str, tuple], moment) -> dict[str, Menu]:
     """{menu: ``record_menu(model, key, moment)``} for ``wanted`` {menu: (model, key)},
     kept until the next public change: a list page reads its menus (a thousand sources,
     every country…) from the cache rather than a query each."""
