@@ -222,6 +222,19 @@ def time_page(port, url, cookie, runs, budget):
     }
 
 
+def time_pages(label, port, pages, measured, runs, budget) -> dict:
+    """{page key: ``time_page``} for each page ``measured`` has an address for."""
+    timings = {}
+    for page in pages:
+        if page.key not in measured["pages"]:
+            continue
+        url = measured["pages"][page.key]["url"]
+        log(f"{label}: {page.label} — {url}")
+        cookie = measured["cookie"] if page.admin else None
+        timings[page.key] = time_page(port, url, cookie, runs, budget)
+    return timings
+
+
 def wrk(port, seconds):
     if shutil.which("wrk") is None:
         return {"error": "wrk is not installed (apt-get install -y wrk)"}
@@ -261,16 +274,10 @@ def flat_cost(name, server, app_env, pages_setting, pages, params, runs, budget)
     manage("migrate", "--noinput", environ=small_env)
     generation = generate(small_url, small_env, small, OUT / "small" / "generation.json")
     measured = measure("app", small_env, pages_setting, OUT / "small")
-    timings = {}
     process, port = serve("app-small", "sco_tracker.wsgi:application", small_env)
     try:
-        for page in pages:
-            if page.key not in measured["pages"]:
-                continue
-            url = measured["pages"][page.key]["url"]
-            log(f"app, {small['figures']:,} figures: {page.label} — {url}")
-            cookie = measured["cookie"] if page.admin else None
-            timings[page.key] = time_page(port, url, cookie, runs, budget)
+        label = f"app, {small['figures']:,} figures"
+        timings = time_pages(label, port, pages, measured, runs, budget)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -330,13 +337,7 @@ def main():
     for label, wsgi, environ, measured in servers:
         process, port = serve(label, wsgi, environ)
         try:
-            for page in pages:
-                if page.key not in measured["pages"]:
-                    continue
-                url = measured["pages"][page.key]["url"]
-                log(f"{label}: {page.label} — {url}")
-                cookie = measured["cookie"] if page.admin else None
-                timings[label][page.key] = time_page(port, url, cookie, runs, budget)
+            timings[label] = time_pages(label, port, pages, measured, runs, budget)
             if env("BENCH_WRK", "1") != "0":
                 seconds = int(env("BENCH_WRK_SECONDS", "30"))
                 log(f"{label}: wrk, {seconds} s, 4 connections, figures list")
