@@ -153,6 +153,20 @@ def test_a_reviewer_opening_the_proposal_publishes_it_by_saving(
     assert "&gt; 67.4 billion USD" in client.get(f"/figures/{FIGURE}/").content.decode()
 
 
+def test_a_reviewer_keeping_the_proposals_reason_publishes_it_once(
+    reviewer_admin, editor_admin, reviewer
+):
+    """The change form opens on the proposal, its reason filled in: saved as it is, the
+    revision's reason is that reason, not the reason twice over."""
+    figure = Figure.objects.get(pk=FIGURE)
+    propose(editor_admin, figure, "Precise figure", value="67.4")
+    form = reviewer_admin.get(change_url(figure))
+    assert form.context["adminform"].form["change_reason"].value() == "Precise figure"
+    assert reviewer_admin.post(change_url(figure), changeform_data(form)).status_code == 302
+    latest = Figure.history.filter(id=FIGURE).latest("history_date")
+    assert (latest.history_user, latest.history_change_reason) == (reviewer, "Precise figure")
+
+
 def test_inlines_and_many_to_many_sets_are_part_of_the_proposal(
     client, editor_admin, reviewer_admin
 ):

@@ -86,6 +86,15 @@ def as_post(request, data: QueryDict):
     return preview
 
 
+def published_reason(proposed: str, reviewer: str) -> str:
+    """A published proposal's reason: the proposal's, then the reviewer's — once, when the
+    reviewer kept the proposal's (the change form opens with it filled in)."""
+    proposed, reviewer = (proposed or "").strip(), (reviewer or "").strip()
+    if not proposed or reviewer in ("", proposed):
+        return reviewer or proposed
+    return f"{proposed} — {reviewer}"
+
+
 class PendingChangesMixin:
     """For ``PublishableAdmin``: proposals instead of saves for those who cannot publish."""
 
@@ -169,9 +178,8 @@ class PendingChangesMixin:
             return
         super().save_model(request, obj, form, change)
         pending = pending_for(obj) if change else None
-        if pending is not None and pending.reason:
-            # Publishing a proposal: its reason, then the reviewer's.
-            current_revision().reason = f"{pending.reason} — {form.reason}"
+        if pending is not None:
+            current_revision().reason = published_reason(pending.reason, form.reason)
 
     def save_related(self, request, form, formsets, change):
         if _mode.get() == "propose":
@@ -308,7 +316,7 @@ class PendingChangesMixin:
             super().save_model(request, new_object, form, True)
             super().save_related(request, form, formsets, True)
             # One public revision, by the reviewer, with the proposal's reason and theirs.
-            context.reason = f"{pending.reason} — {reason}" if pending.reason else reason
+            context.reason = published_reason(pending.reason, reason)
         pending.delete()
         return True
 
